@@ -1,0 +1,44 @@
+# reamaze-emulator: `make run` serves the demo data, `make test` runs every test. Both install what is missing first.
+SHELL := /bin/bash
+APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev pkg-config
+# The flags CI builds with; every target uses the same ones so nothing is rebuilt twice.
+SWIFT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DATABASE ?= reamaze-emulator.sqlite
+FIXTURES ?= fixtures/demo.json
+
+.PHONY: deps build run test format lint clean
+
+deps:
+	@missing=(); for package in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$$package"); \
+	done; \
+	if [ $${#missing[@]} -gt 0 ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			echo "Installing: $${missing[*]}"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$${missing[@]}"; \
+		else \
+			echo "Missing system packages. Run:  sudo apt-get install -y $${missing[*]}"; exit 1; \
+		fi; \
+	fi
+
+build: deps
+	swift build $(SWIFT_FLAGS)
+
+run: build
+	"$$(swift build $(SWIFT_FLAGS) --show-bin-path)/reamaze-emulator" \
+		--host $(HOST) --port $(PORT) --database $(DATABASE) --fixtures $(FIXTURES)
+
+test: deps
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test $(SWIFT_FLAGS)
+
+format:
+	swift format --in-place --recursive Package.swift Sources Tests
+
+lint:
+	swift format lint --strict --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build

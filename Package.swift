@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "reamaze-emulator",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "reamaze-emulator", targets: ["reamaze-emulator"]),
+        .library(name: "EmulatorCore", targets: ["EmulatorCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
+        .target(name: "SQLiteStore", dependencies: ["CSQLite"]),
+        .target(
+            name: "EmulatorCore",
+            dependencies: [
+                "MicroHTTP",
+                "SQLiteStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "reamaze-emulator",
+            dependencies: [
+                "EmulatorCore",
+                "MicroHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
+        .testTarget(
+            name: "EmulatorCoreTests",
+            dependencies: ["EmulatorCore", "MicroHTTP", "SQLiteStore"]
+        ),
+    ]
+)

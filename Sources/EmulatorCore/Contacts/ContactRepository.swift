@@ -1,0 +1,294 @@
+import SQLiteStore
+
+/// The SQL behind contacts, identities, contact data and notes. Every method runs on a connection the caller holds,
+/// inside the caller's transaction, so a handler's checks and writes commit or roll back together.
+struct ContactRepository {
+    let connection: Connection
+
+    // MARK: Lookup
+
+    /// The contact in `accountID` that holds the identity, if any (spec §2.2).
+    func contactID(accountID: Int, type: IdentityType, identifier: String) throws -> Int? {
+        guard let normalized = type.normalize(identifier) else { return nil }
+        return try connection.queryOne(
+            "SELECT contact_id FROM identities WHERE account_id = ? AND type = ? AND match_key = ?",
+            [accountID, type.rawValue, normalized.matchKey]
+        ) { $0.int(0) }
+    }
+
+    /// The contact with its identities, data and notes.
+    func load(contactID: Int) throws -> ContactRecord? {
+        try connection.queryOne(
+            """
+            SELECT id, external_id, name, friendly_name, external_avatar_url, created_at, updated_at
+            FROM contacts WHERE id = ?
+            """, [contactID]
+        ) { row in
+            (
+                id: row.int(0), externalID: row.optionalString(1), name: row.optionalString(2),
+                friendlyName: row.optionalString(3), avatar: row.optionalString(4),
+                createdAt: Timestamp(milliseconds: row.int64(5)), updatedAt: Timestamp(milliseconds: row.int64(6))
+            )
+        }.map { base in
+            ContactRecord(
+                id: base.id, externalID: base.externalID, name: base.name, friendlyName: base.friendlyName,
+                externalAvatarURL: base.avatar, data: try data(contactID: base.id),
+                identities: try identities(contactID: base.id), notes: try notes(contactID: base.id),
+                createdAt: base.createdAt, updatedAt: base.updatedAt)
+        }
+    }
+
+    /// The contact's identities, oldest first.
+    func identities(contactID: Int) throws -> [Identity] {
+        try connection.query(
+            "SELECT type, identifier FROM identities WHERE contact_id = ? ORDER BY attached_seq", [contactID]
+        ) { row in
+            Identity(type: IdentityType(rawValue: row.string(0)) ?? .email, identifier: row.string(1))
+        }
+    }
+
+    /// The contact's custom attributes in the order they were first set.
+    func data(contactID: Int) throws -> JSONObject {
+        let members = try connection.query(
+            "SELECT key, value_json FROM contact_data WHERE contact_id = ? ORDER BY rowid", [contactID]
+        ) { row in (key: row.string(0), json: row.string(1)) }
+        var object = JSONObject()
+        for member in members {
+            object[member.key] = (try? JSONParser.parse(Array(member.json.utf8))) ?? .string(member.json)
+        }
+        return object
+    }
+
+    /// The contact's notes, oldest first (by `created_at`, then id).
+    func notes(contactID: Int) throws -> [NoteRecord] {
+        try connection.query(
+            """
+            SELECT n.id, n.body, n.created_at, n.updated_at, s.name, s.email
+            FROM notes n JOIN staff s ON s.id = n.creator_id
+            WHERE n.contact_id = ? ORDER BY n.created_at, n.id
+            """, [contactID], Self.noteRecord)
+    }
+
+    /// One note of the contact, or nil when the id is another contact's or unknown.
+    func note(id: Int, contactID: Int) throws -> NoteRecord? {
+        try connection.queryOne(
+            """
+            SELECT n.id, n.body, n.created_at, n.updated_at, s.name, s.email
+            FROM notes n JOIN staff s ON s.id = n.creator_id
+            WHERE n.id = ? AND n.contact_id = ?
+            """, [id, contactID], Self.noteRecord)
+    }
+
+    private static func noteRecord(_ row: Row) -> NoteRecord {
+        NoteRecord(
+            id: row.int(0), body: row.string(1), createdAt: Timestamp(milliseconds: row.int64(2)),
+            updatedAt: Timestamp(milliseconds: row.int64(3)), creatorName: row.optionalString(4),
+            creatorEmail: row.string(5))
+    }
+
+    // MARK: Listing
+
+    /// One page of the account's contacts matching `filter` (spec §2.3).
+    func list(accountID: Int, filter: ContactListFilter, page: Int) throws -> Page<ContactRecord> {
+        var conditions = ["c.account_id = ?"]
+        var values: [any SQLiteBindable] = [accountID]
+        if let query = filter.query {
+            conditions.append(
+                """
+                (instr(c.sort_name, ?) > 0 OR EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id \
+                AND i.type = 'email' AND instr(i.match_key, ?) > 0))
+                """)
+            values.append(contentsOf: [query.lowercased(), query.lowercased()])
+        }
+        if let type = filter.identityType {
+            conditions.append("EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id AND i.type = ?)")
+            values.append(type.rawValue)
+        }
+        for pair in filter.data {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM contact_data d WHERE d.contact_id = c.id AND d.key = ? AND d.value_text = ?)")
+            values.append(contentsOf: [pair.key, pair.value])
+        }
+        let whereClause = conditions.joined(separator: " AND ")
+        let total = try connection.queryOne("SELECT count(*) FROM contacts c WHERE \(whereClause)", values) {
+            $0.int(0)
+        } ?? 0
+        let order = filter.newestFirst ? "c.created_at DESC, c.id DESC" : "c.sort_name IS NULL, c.sort_name, c.id"
+        let ids = try connection.query(
+            "SELECT c.id FROM contacts c WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
+            values + [Page<ContactRecord>.size, Page<ContactRecord>.offset(of: page)]
+        ) { $0.int(0) }
+        return Page(totalCount: total, items: try ids.compactMap { try load(contactID: $0) })
+    }
+
+    // MARK: Writes
+
+    /// Inserts a contact row and returns its internal id.
+    func insertContact(accountID: Int, fields: ContactFields, now: Timestamp) throws -> Int {
+        try connection.queryOne(
+            """
+            INSERT INTO contacts (account_id, external_id, name, sort_name, friendly_name, external_avatar_url,
+                created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                accountID, fields.externalID, fields.name, fields.name?.lowercased(), fields.friendlyName,
+                fields.externalAvatarURL, now.milliseconds, now.milliseconds,
+            ]
+        ) { $0.int(0) } ?? 0
+    }
+
+    /// Sets the changed fields of a contact; returns true when anything changed.
+    func updateContact(contactID: Int, name: String?, friendlyName: String?, externalAvatarURL: String?) throws -> Bool
+    {
+        try connection.execute(
+            """
+            UPDATE contacts SET
+                name = coalesce(?1, name), sort_name = coalesce(lower(?1), sort_name),
+                friendly_name = coalesce(?2, friendly_name),
+                external_avatar_url = coalesce(?3, external_avatar_url)
+            WHERE id = ?4 AND (
+                (?1 IS NOT NULL AND ?1 IS NOT name) OR (?2 IS NOT NULL AND ?2 IS NOT friendly_name)
+                OR (?3 IS NOT NULL AND ?3 IS NOT external_avatar_url))
+            """, [name, friendlyName, externalAvatarURL, contactID]) > 0
+    }
+
+    /// Merges `changes` into the contact's data: a `null` value removes the key. Returns true when anything changed.
+    func mergeData(contactID: Int, changes: JSONObject) throws -> Bool {
+        var changed = false
+        for member in changes.members {
+            if member.value.isNull {
+                changed =
+                    try connection.execute(
+                        "DELETE FROM contact_data WHERE contact_id = ? AND key = ?", [contactID, member.key]) > 0
+                    || changed
+            } else {
+                let json = String(decoding: JSONWriter.encode { $0.value(member.value) }, as: UTF8.self)
+                changed =
+                    try connection.execute(
+                        """
+                        INSERT INTO contact_data (contact_id, key, value_json, value_text) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (contact_id, key) DO UPDATE SET value_json = excluded.value_json,
+                            value_text = excluded.value_text
+                        WHERE value_json IS NOT excluded.value_json
+                        """, [contactID, member.key, json, Self.stringForm(member.value)]) > 0 || changed
+            }
+        }
+        return changed
+    }
+
+    /// The string a `data[key]=value` filter compares with: `true` → "true", `3` → "3", strings as they are.
+    static func stringForm(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .number(let literal): literal
+        case .bool(let flag): flag ? "true" : "false"
+        case .null, .array, .object: String(decoding: JSONWriter.encode { $0.value(value) }, as: UTF8.self)
+        }
+    }
+
+    /// Sets `updated_at` of the contacts to `now`.
+    func touch(contactIDs: [Int], now: Timestamp) throws {
+        for id in contactIDs {
+            try connection.execute("UPDATE contacts SET updated_at = ? WHERE id = ?", [now.milliseconds, id])
+        }
+    }
+
+    /// Whether an email or mobile identity or an external id is already used in the account.
+    func identityOwner(accountID: Int, type: IdentityType, matchKey: String) throws -> (identityID: Int, contactID: Int)?
+    {
+        try connection.queryOne(
+            "SELECT id, contact_id FROM identities WHERE account_id = ? AND type = ? AND match_key = ?",
+            [accountID, type.rawValue, matchKey]
+        ) { (identityID: $0.int(0), contactID: $0.int(1)) }
+    }
+
+    /// Whether an external `id` is taken in the account.
+    func externalIDTaken(accountID: Int, externalID: String) throws -> Bool {
+        try connection.queryOne(
+            "SELECT 1 FROM contacts WHERE account_id = ? AND external_id = ?", [accountID, externalID]
+        ) { _ in true } ?? false
+    }
+
+    /// What attaching an identity did.
+    enum AttachOutcome: Equatable {
+        case alreadyAttached
+        case added
+        case moved(fromContactID: Int)
+    }
+
+    /// Attaches an identity to a contact, moving it from another contact of the account if one holds it (§3.4).
+    ///
+    /// Conversations and messages point at the identity, so moving it is one row update whatever the history's size.
+    func attach(
+        accountID: Int, contactID: Int, type: IdentityType, identifier: String, matchKey: String, now: Timestamp
+    ) throws -> AttachOutcome {
+        let sequence = try connection.queryOne("SELECT coalesce(max(attached_seq), 0) + 1 FROM identities") {
+            $0.int(0)
+        } ?? 1
+        if let owner = try identityOwner(accountID: accountID, type: type, matchKey: matchKey) {
+            if owner.contactID == contactID { return .alreadyAttached }
+            try connection.execute(
+                "UPDATE identities SET contact_id = ?, attached_seq = ? WHERE id = ?",
+                [contactID, sequence, owner.identityID])
+            try touch(contactIDs: [owner.contactID, contactID], now: now)
+            return .moved(fromContactID: owner.contactID)
+        }
+        try connection.execute(
+            """
+            INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, [accountID, contactID, type.rawValue, identifier, matchKey, sequence])
+        try touch(contactIDs: [contactID], now: now)
+        return .added
+    }
+
+    /// Adds a note and returns its id.
+    @discardableResult
+    func insertNote(contactID: Int, body: String, creatorID: Int, createdAt: Timestamp, now: Timestamp) throws -> Int {
+        let id =
+            try connection.queryOne(
+                """
+                INSERT INTO notes (contact_id, body, creator_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+                RETURNING id
+                """, [contactID, body, creatorID, createdAt.milliseconds, createdAt.milliseconds]
+            ) { $0.int(0) } ?? 0
+        try touch(contactIDs: [contactID], now: now)
+        return id
+    }
+
+    /// Changes the given fields of a note; `updated_at` becomes `now`.
+    func updateNote(id: Int, contactID: Int, body: String?, creatorID: Int?, createdAt: Timestamp?, now: Timestamp)
+        throws
+    {
+        try connection.execute(
+            """
+            UPDATE notes SET body = coalesce(?, body), creator_id = coalesce(?, creator_id),
+                created_at = coalesce(?, created_at), updated_at = ?
+            WHERE id = ?
+            """, [body, creatorID, createdAt?.milliseconds, now.milliseconds, id])
+        try touch(contactIDs: [contactID], now: now)
+    }
+
+    /// Deletes a note.
+    func deleteNote(id: Int, contactID: Int, now: Timestamp) throws {
+        try connection.execute("DELETE FROM notes WHERE id = ?", [id])
+        try touch(contactIDs: [contactID], now: now)
+    }
+}
+
+/// The filters of `GET /contacts` (spec §2.3), already validated.
+struct ContactListFilter {
+    var query: String?
+    var identityType: IdentityType?
+    var data: [(key: String, value: String)] = []
+    var newestFirst = false
+}
+
+/// The scalar fields of a new contact, already validated and normalised.
+struct ContactFields {
+    var externalID: String?
+    var name: String?
+    var friendlyName: String?
+    var externalAvatarURL: String?
+}

@@ -1,0 +1,41 @@
+/// The kinds of identity a contact can hold (spec §3.1).
+public enum IdentityType: String, CaseIterable, Sendable {
+    case email, mobile, twitter, instagram, igsid, facebook
+
+    /// The identifier as stored and shown, and the key it is matched by (spec §1.11): emails lower-cased, twitter
+    /// handles without one leading `@` and matched case-insensitively, the others exact. White space is trimmed.
+    /// Returns nil when nothing is left.
+    func normalize(_ raw: String) -> (identifier: String, matchKey: String)? {
+        var text = raw.trimmed
+        switch self {
+        case .email:
+            text = text.lowercased()
+            return text.isEmpty ? nil : (text, text)
+        case .twitter:
+            if text.hasPrefix("@") { text.removeFirst() }
+            text = text.trimmed
+            return text.isEmpty ? nil : (text, text.lowercased())
+        case .mobile, .instagram, .igsid, .facebook:
+            return text.isEmpty ? nil : (text, text)
+        }
+    }
+}
+
+extension IdentityType {
+    /// Whether a normalised identifier has this type's format: emails are addresses, mobiles E.164 (spec §3.3).
+    func isValid(_ identifier: String) -> Bool {
+        switch self {
+        case .email: Formats.isEmail(identifier)
+        case .mobile: Formats.isMobile(identifier)
+        case .twitter, .instagram, .igsid, .facebook: true
+        }
+    }
+}
+
+/// One identity of a contact: a type and its normalised identifier.
+public struct Identity: Sendable, Equatable {
+    /// The kind of identity.
+    public var type: IdentityType
+    /// The identifier as stored (§3.1).
+    public var identifier: String
+}

@@ -1,0 +1,32 @@
+/// How an emulator is set up: where it listens, what it stores, and the bootstrap credentials.
+public struct EmulatorConfiguration: Sendable {
+    /// The status answered when authentication fails (spec §1.4): 401 by default, 403 for clients that expect it.
+    public enum AuthFailureStatus: Int, Sendable {
+        case unauthorized = 401
+        case forbidden = 403
+    }
+
+    /// The address to listen on.
+    public var host = "127.0.0.1"
+    /// The port; 0 picks a free one.
+    public var port = 8080
+    /// A SQLite file path, or `:memory:`.
+    public var databasePath = "./reamaze-emulator.sqlite"
+    /// A fixtures file loaded into an empty database, or nil.
+    public var fixturesPath: String?
+    /// The staff login made sure to exist in the default account.
+    public var login = "demo@example.com"
+    /// That staff user's API token.
+    public var token = "demo-token"
+    /// The brand host label made sure to exist in the default account.
+    public var brand = "demo"
+    /// Request bodies over this size are answered 413.
+    public var maxBodyBytes = 1 << 20
+    /// The status of a failed authentication.
+    public var authFailureStatus = AuthFailureStatus.unauthorized
+    /// HTTP worker threads; the number of cores by default.
+    public var threadCount: Int?
+
+    /// The defaults documented in the README.
+    public init() {}
+}

@@ -1,0 +1,346 @@
+import SQLiteStore
+
+/// A fixtures file that cannot be loaded; `path` names the bad entry, e.g. `accounts[0].contacts[3].identities[1]`.
+public struct FixtureError: Error, CustomStringConvertible, Sendable {
+    /// Where in the document the problem is.
+    public let path: String
+    /// What is wrong there.
+    public let message: String
+
+    /// `path: message`.
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Loads the fixtures format (README, "Fixtures") into the store in one transaction: all of it, or nothing.
+struct FixtureLoader {
+    let connection: Connection
+    let now: Timestamp
+
+    /// Validates and inserts every account of the document.
+    func load(_ bytes: [UInt8]) throws {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch JSONParseError.malformed(let reason) {
+            throw FixtureError(path: "$", message: "not valid JSON (\(reason))")
+        }
+        let root = try FixtureNode(value: document, path: "$").object()
+        try connection.transaction {
+            for account in try root.required("accounts").array() { try loadAccount(account) }
+        }
+    }
+
+    private func loadAccount(_ node: FixtureNode) throws {
+        let account = try node.object()
+        let accountID = try insertReturningID(
+            "INSERT INTO accounts (name) VALUES (?) RETURNING id", [try account.required("name").string()])
+        var brandIDs: [String: Int] = [:]
+        let brands = try account.required("brands").array()
+        guard !brands.isEmpty else { throw FixtureError(path: node.path + ".brands", message: "needs a brand") }
+        for (index, brandNode) in brands.enumerated() {
+            let brand = try brandNode.object()
+            let label = try brand.required("host").string().lowercased()
+            let isDefault = try brand.optional("default")?.bool() ?? (index == 0)
+            let brandID = try insertReturningID(
+                "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [accountID, try brand.required("name").string(), label, try brand.required("url").string(), isDefault],
+                at: brandNode)
+            brandIDs[label] = brandID
+            for channelNode in try brand.optional("channels")?.array() ?? [] {
+                let channel = try channelNode.object()
+                let email = try channel.required("email").email()
+                let slug = try channel.optional("slug")?.string() ?? String(email.prefix { $0 != "@" })
+                let created = try channel.optional("created_at")?.timestamp() ?? now
+                _ = try insertReturningID(
+                    """
+                    INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                    """,
+                    [
+                        brandID, try channel.required("name").string(), slug, email,
+                        try channel.optional("channel")?.int() ?? 1, try channel.optional("visibility")?.int() ?? 1,
+                        created.milliseconds, created.milliseconds,
+                    ], at: channelNode)
+            }
+        }
+        for staffNode in try account.optional("staff")?.array() ?? [] {
+            let staff = try staffNode.object()
+            let admin = try staff.optional("admin")?.bool() ?? false
+            _ = try insertReturningID(
+                """
+                INSERT INTO staff (account_id, name, email, api_token, password, role_name, is_admin, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    accountID, try staff.optional("name")?.string(), try staff.required("email").email(),
+                    try staff.optional("token")?.string(), try staff.optional("password")?.string(),
+                    try staff.optional("role")?.string() ?? (admin ? "Administrator" : "Staff"), admin,
+                    (try staff.optional("created_at")?.timestamp() ?? now).milliseconds,
+                ], at: staffNode)
+        }
+        for contact in try account.optional("contacts")?.array() ?? [] {
+            try loadContact(contact, accountID: accountID)
+        }
+        for conversation in try account.optional("conversations")?.array() ?? [] {
+            try loadConversation(conversation, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
+        }
+    }
+
+    private func loadContact(_ node: FixtureNode, accountID: Int) throws {
+        let contact = try node.object()
+        let repository = ContactRepository(connection: connection)
+        let created = try contact.optional("created_at")?.timestamp() ?? now
+        let externalID = try contact.optional("id")?.string()
+        if let externalID, try repository.externalIDTaken(accountID: accountID, externalID: externalID) {
+            throw FixtureError(path: node.path + ".id", message: "\"\(externalID)\" is used by another contact")
+        }
+        let avatar = try contact.optional("external_avatar_url")?.string()
+        if let avatar, !Formats.isWebURL(avatar) {
+            throw FixtureError(path: node.path + ".external_avatar_url", message: "is not an absolute http(s) URL")
+        }
+        let name = try contact.optional("name")?.string()
+        let fields = ContactFields(
+            externalID: externalID, name: name, friendlyName: try contact.optional("friendly_name")?.string(),
+            externalAvatarURL: avatar)
+        let contactID = try repository.insertContact(accountID: accountID, fields: fields, now: created)
+        for identityNode in try contact.required("identities").array() {
+            let (type, identifier, matchKey) = try identityNode.identity()
+            if try repository.identityOwner(accountID: accountID, type: type, matchKey: matchKey) != nil {
+                throw FixtureError(path: identityNode.path, message: "\(type.rawValue) \(identifier) is used twice")
+            }
+            _ = try repository.attach(
+                accountID: accountID, contactID: contactID, type: type, identifier: identifier, matchKey: matchKey,
+                now: created)
+        }
+        if let dataNode = try contact.optional("data") {
+            var errors = ValidationErrors()
+            guard let data = FieldReader(object: JSONObject([("data", dataNode.value)])).data("data", &errors) else {
+                throw FixtureError(path: dataNode.path, message: "must be an object of strings, numbers and booleans")
+            }
+            _ = try repository.mergeData(contactID: contactID, changes: data)
+        }
+        for noteNode in try contact.optional("notes")?.array() ?? [] {
+            let note = try noteNode.object()
+            let creatorEmail = try note.required("creator_email").email()
+            guard
+                let creatorID = try connection.queryOne(
+                    "SELECT id FROM staff WHERE email = ? AND account_id = ?", [creatorEmail, accountID], { $0.int(0) })
+            else {
+                throw FixtureError(path: noteNode.path + ".creator_email", message: "is not a staff user of the account")
+            }
+            try repository.insertNote(
+                contactID: contactID, body: try note.required("body").string(), creatorID: creatorID,
+                createdAt: try note.optional("created_at")?.timestamp() ?? created, now: created)
+        }
+        let updated = try contact.optional("updated_at")?.timestamp() ?? created
+        try repository.touch(contactIDs: [contactID], now: max(updated, created))
+    }
+
+    private func loadConversation(
+        _ node: FixtureNode, accountID: Int, brandIDs: [String: Int], defaultBrand: FixtureNode
+    ) throws {
+        let conversation = try node.object()
+        let brandLabel = try conversation.optional("brand")?.string().lowercased()
+            ?? defaultBrand.object().required("host").string().lowercased()
+        guard let brandID = brandIDs[brandLabel] else {
+            throw FixtureError(path: node.path + ".brand", message: "\"\(brandLabel)\" is not a brand of the account")
+        }
+        let categoryNode = try conversation.required("category")
+        guard
+            let channel = try connection.queryOne(
+                "SELECT id, channel_type FROM channels WHERE brand_id = ? AND slug = ?",
+                [brandID, try categoryNode.string()], { (id: $0.int(0), type: $0.int(1)) })
+        else { throw FixtureError(path: categoryNode.path, message: "is not a channel slug of the brand") }
+        let subject = try conversation.optional("subject")?.string()
+        let created = try conversation.optional("created_at")?.timestamp() ?? now
+        let slug = try conversation.optional("slug")?.string()
+            ?? Slug.unique(for: subject) { candidate in
+                try connection.queryOne(
+                    "SELECT 1 FROM conversations WHERE brand_id = ? AND slug = ?", [brandID, candidate], { _ in true })
+                    ?? false
+            }
+        let author = try sender(try conversation.required("author"), accountID: accountID)
+        let status = try conversation.optional("status")?.int() ?? 0
+        guard (0...9).contains(status) else {
+            throw FixtureError(path: node.path + ".status", message: "must be 0 to 9")
+        }
+        var assigneeID: Int?
+        if let assignee = try conversation.optional("assignee") {
+            assigneeID = try staffID(try assignee.email(), accountID: accountID, at: assignee)
+        }
+        let holdUntil = try conversation.optional("hold_until")?.timestamp()
+        let data = try conversation.optional("data").map { dataNode -> String in
+            var errors = ValidationErrors()
+            guard let data = FieldReader(object: JSONObject([("data", dataNode.value)])).data("data", &errors) else {
+                throw FixtureError(path: dataNode.path, message: "must be an object of strings, numbers and booleans")
+            }
+            return String(decoding: JSONWriter.encode { $0.value(.object(data)) }, as: UTF8.self)
+        } ?? "{}"
+        let messages = try conversation.required("messages").array()
+        guard !messages.isEmpty else { throw FixtureError(path: node.path + ".messages", message: "needs a message") }
+        let conversationID = try insertReturningID(
+            """
+            INSERT INTO conversations (brand_id, channel_id, slug, subject, status, author_identity_id,
+                author_staff_id, assignee_id, origin, hold_until, data, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                brandID, channel.id, slug, subject, status, author.identityID, author.staffID, assigneeID,
+                channel.type, status == 5 ? holdUntil?.milliseconds : nil, data, created.milliseconds,
+                created.milliseconds,
+            ], at: node)
+        for (position, tag) in try (conversation.optional("tag_list")?.array() ?? []).enumerated() {
+            try connection.execute(
+                "INSERT OR IGNORE INTO conversation_tags (conversation_id, tag, position) VALUES (?, ?, ?)",
+                [conversationID, try tag.string(), position])
+        }
+        var latest = created
+        for messageNode in messages {
+            let message = try messageNode.object()
+            let from = try message.optional("from").map { try sender($0, accountID: accountID) } ?? author
+            let sentAt = try message.optional("created_at")?.timestamp() ?? latest
+            latest = max(latest, sentAt)
+            let recipients = try (message.optional("recipients")?.array() ?? []).map { try $0.email() }
+            let attachments = try (message.optional("attachments")?.array() ?? []).map { node -> String in
+                let url = try node.string()
+                guard Formats.isWebURL(url) else { throw FixtureError(path: node.path, message: "is not a URL") }
+                return url
+            }
+            try connection.execute(
+                """
+                INSERT INTO messages (conversation_id, body, visibility, origin_id, sender_identity_id,
+                    sender_staff_id, recipients, attachments, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    conversationID, try message.required("body").string(),
+                    try message.optional("visibility")?.int() ?? 0, try message.optional("origin_id")?.string(),
+                    from.identityID, from.staffID, Self.jsonArray(recipients), Self.jsonArray(attachments),
+                    sentAt.milliseconds,
+                ])
+        }
+        try connection.execute(
+            "UPDATE conversations SET updated_at = ? WHERE id = ?", [latest.milliseconds, conversationID])
+    }
+
+    /// A message or conversation sender: `{"staff": email}` or an identity `{"type", "identifier"}` of a contact.
+    private func sender(_ node: FixtureNode, accountID: Int) throws -> (identityID: Int?, staffID: Int?) {
+        let object = try node.object()
+        if let staff = try object.optional("staff") {
+            return (nil, try staffID(try staff.email(), accountID: accountID, at: staff))
+        }
+        let (type, identifier, matchKey) = try node.identity()
+        guard
+            let owner = try ContactRepository(connection: connection).identityOwner(
+                accountID: accountID, type: type, matchKey: matchKey)
+        else {
+            throw FixtureError(path: node.path, message: "no contact of the account has \(type.rawValue) \(identifier)")
+        }
+        return (owner.identityID, nil)
+    }
+
+    private func staffID(_ email: String, accountID: Int, at node: FixtureNode) throws -> Int {
+        guard
+            let id = try connection.queryOne(
+                "SELECT id FROM staff WHERE email = ? AND account_id = ?", [email, accountID], { $0.int(0) })
+        else { throw FixtureError(path: node.path, message: "\(email) is not a staff user of the account") }
+        return id
+    }
+
+    private func insertReturningID(_ sql: String, _ values: [any SQLiteBindable], at node: FixtureNode? = nil)
+        throws -> Int
+    {
+        do {
+            return try connection.queryOne(sql, values) { $0.int(0) } ?? 0
+        } catch let error as SQLiteError where error.isConstraintViolation {
+            throw FixtureError(path: node?.path ?? "$", message: "duplicates an existing entry (\(error.message))")
+        }
+    }
+
+    static func jsonArray(_ strings: [String]) -> String {
+        String(decoding: JSONWriter.encode { writer in writer.array { for s in strings { $0.string(s) } } }, as: UTF8.self)
+    }
+}
+
+/// A value of the fixtures document with its path, for errors that name the bad entry.
+struct FixtureNode {
+    let value: JSONValue
+    let path: String
+
+    func object() throws -> FixtureObject {
+        guard let object = value.objectValue else { throw FixtureError(path: path, message: "must be an object") }
+        return FixtureObject(object: object, path: path)
+    }
+
+    func array() throws -> [FixtureNode] {
+        guard case .array(let elements) = value else { throw FixtureError(path: path, message: "must be an array") }
+        return elements.enumerated().map { FixtureNode(value: $1, path: "\(path)[\($0)]") }
+    }
+
+    func string() throws -> String {
+        switch value {
+        case .string(let text) where !Formats.isBlank(text): return text
+        case .number(let literal): return literal
+        default: throw FixtureError(path: path, message: "must be a non-empty string")
+        }
+    }
+
+    func int() throws -> Int {
+        guard case .number(let literal) = value, let number = Int(literal) else {
+            throw FixtureError(path: path, message: "must be an integer")
+        }
+        return number
+    }
+
+    func bool() throws -> Bool {
+        guard case .bool(let flag) = value else { throw FixtureError(path: path, message: "must be true or false") }
+        return flag
+    }
+
+    func email() throws -> String {
+        let email = try string().trimmed.lowercased()
+        guard Formats.isEmail(email) else { throw FixtureError(path: path, message: "\"\(email)\" is not an email") }
+        return email
+    }
+
+    func timestamp() throws -> Timestamp {
+        guard let stamp = Timestamp.parse(try string()) else {
+            throw FixtureError(path: path, message: "must be an ISO 8601 timestamp")
+        }
+        return stamp
+    }
+
+    /// `{"type", "identifier"}`, normalised and checked as the API checks it (facebook allowed here).
+    func identity() throws -> (IdentityType, String, String) {
+        let object = try object()
+        let typeNode = try object.required("type")
+        guard let type = IdentityType(rawValue: try typeNode.string()) else {
+            let names = IdentityType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw FixtureError(path: typeNode.path, message: "must be one of \(names)")
+        }
+        let identifierNode = try object.required("identifier")
+        guard let normalized = type.normalize(try identifierNode.string()) else {
+            throw FixtureError(path: identifierNode.path, message: "is blank")
+        }
+        guard type.isValid(normalized.identifier) else {
+            throw FixtureError(path: identifierNode.path, message: "\"\(normalized.identifier)\" is not a valid \(type)")
+        }
+        return (type, normalized.identifier, normalized.matchKey)
+    }
+}
+
+/// An object of the fixtures document.
+struct FixtureObject {
+    let object: JSONObject
+    let path: String
+
+    func optional(_ key: String) throws -> FixtureNode? {
+        guard let value = object[key], !value.isNull else { return nil }
+        return FixtureNode(value: value, path: "\(path).\(key)")
+    }
+
+    func required(_ key: String) throws -> FixtureNode {
+        guard let node = try optional(key) else { throw FixtureError(path: "\(path).\(key)", message: "is required") }
+        return node
+    }
+}

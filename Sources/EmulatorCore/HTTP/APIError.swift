@@ -1,0 +1,123 @@
+import MicroHTTP
+import SQLiteStore
+
+/// Field errors of a failed write, reported together in one 422 body (spec §1.7). Fields keep the order added.
+public struct ValidationErrors: Error, Sendable, Equatable {
+    /// The failing fields with their messages, in order.
+    public private(set) var fields: [(field: String, messages: [String])] = []
+
+    /// No errors yet.
+    public init() {}
+
+    /// True when nothing failed.
+    public var isEmpty: Bool { fields.isEmpty }
+
+    /// Adds `message` under `field`.
+    public mutating func add(_ field: String, _ message: String) {
+        if let index = fields.firstIndex(where: { $0.field == field }) {
+            if !fields[index].messages.contains(message) { fields[index].messages.append(message) }
+        } else {
+            fields.append((field, [message]))
+        }
+    }
+
+    /// True when `field` already has an error (later checks on it are skipped).
+    public func has(_ field: String) -> Bool { fields.contains { $0.field == field } }
+
+    /// Throws these errors as a 422 unless there are none.
+    public func throwIfAny() throws {
+        if !isEmpty { throw APIError.validation(self) }
+    }
+
+    public static func == (lhs: ValidationErrors, rhs: ValidationErrors) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.field == $1.field && $0.messages == $1.messages }
+    }
+
+    /// One error on one field.
+    public static func single(_ field: String, _ message: String) -> ValidationErrors {
+        var errors = ValidationErrors()
+        errors.add(field, message)
+        return errors
+    }
+}
+
+/// Every error the API answers, rendered in exactly one place (``APIError/response``).
+public enum APIError: Error, Sendable {
+    case malformedJSON
+    case bodyNotAnObject
+    case unauthorized
+    case forbidden
+    case notFound
+    case methodNotAllowed(allow: [String])
+    case payloadTooLarge
+    case validation(ValidationErrors)
+    case tooManyRequests(retryAfterSeconds: Int)
+    case internalError
+
+    /// Maps any error thrown below the handlers to the API's answer. SQLite failures and anything unexpected are a
+    /// generic 500: the detail goes to the log, never to the client.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let apiError as APIError: apiError
+        case let validation as ValidationErrors: .validation(validation)
+        case is JSONParseError: .malformedJSON
+        default: .internalError
+        }
+    }
+
+    /// True for the errors that are the server's fault and must be logged with their cause.
+    var isServerFault: Bool {
+        if case .internalError = self { return true }
+        return false
+    }
+
+    /// The HTTP response for this error, with the spec's exact body (§1.7).
+    var response: HTTPResponse {
+        switch self {
+        case .malformedJSON: Self.plain(400, "Malformed JSON in request body")
+        case .bodyNotAnObject: Self.plain(400, "Request body must be a JSON object")
+        case .unauthorized:
+            Self.plain(401, "Unauthorized", extraHeaders: [("WWW-Authenticate", "Basic realm=\"Reamaze\"")])
+        case .forbidden: Self.plain(403, "Forbidden")
+        case .notFound: Self.plain(404, "Not Found")
+        case .methodNotAllowed(let allow):
+            Self.plain(405, "Method Not Allowed", extraHeaders: [("Allow", allow.joined(separator: ", "))])
+        case .payloadTooLarge: Self.plain(413, "Payload Too Large")
+        case .validation(let errors):
+            JSONResponse.make(status: 422) { writer in
+                writer.object { writer in
+                    writer.key("errors")
+                    writer.object { writer in
+                        for field in errors.fields {
+                            writer.key(field.field)
+                            writer.array { writer in for message in field.messages { writer.string(message) } }
+                        }
+                    }
+                }
+            }
+        case .tooManyRequests(let seconds):
+            Self.plain(429, "Too Many Requests", extraHeaders: [("Retry-After", String(max(1, seconds)))])
+        case .internalError: Self.plain(500, "Internal Server Error")
+        }
+    }
+
+    private static func plain(_ status: Int, _ message: String, extraHeaders: [(String, String)] = [])
+        -> HTTPResponse
+    {
+        var response = JSONResponse.make(status: status) { writer in
+            writer.object { writer in writer.field("error", message) }
+        }
+        response.headers.append(contentsOf: extraHeaders.map { (name: $0.0, value: $0.1) })
+        return response
+    }
+}
+
+/// Builds every JSON response, errors included, with the one content type of spec §1.6.
+enum JSONResponse {
+    static let contentType = (name: "Content-Type", value: "application/json; charset=utf-8")
+
+    static func make(status: Int = 200, _ body: (inout JSONWriter) -> Void) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [contentType], body: JSONWriter.encode(body))
+    }
+}

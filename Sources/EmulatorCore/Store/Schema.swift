@@ -1,0 +1,140 @@
+/// The schema, as an ordered list of migrations versioned by `PRAGMA user_version`.
+/// A shipped migration is never edited: a change is a new entry at the end.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: accounts, brands, staff, channels, contacts with identities, data and notes, conversations, messages.
+        """
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE brands (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            host_label TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            is_default INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX brands_by_account ON brands(account_id, is_default DESC, id);
+
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            name TEXT,
+            email TEXT NOT NULL UNIQUE,
+            api_token TEXT,
+            password TEXT,
+            role_name TEXT NOT NULL,
+            is_admin INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX staff_by_account ON staff(account_id, created_at, id);
+
+        CREATE TABLE channels (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            email TEXT NOT NULL,
+            channel_type INTEGER NOT NULL,
+            visibility INTEGER NOT NULL DEFAULT 1,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (brand_id, slug)
+        ) STRICT;
+
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            external_id TEXT,
+            name TEXT,
+            sort_name TEXT,
+            friendly_name TEXT,
+            external_avatar_url TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (account_id, external_id)
+        ) STRICT;
+        CREATE INDEX contacts_by_name ON contacts(account_id, sort_name IS NULL, sort_name, id);
+        CREATE INDEX contacts_by_date ON contacts(account_id, created_at DESC, id DESC);
+
+        CREATE TABLE contact_data (
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            value_text TEXT NOT NULL,
+            UNIQUE (contact_id, key)
+        ) STRICT;
+
+        CREATE TABLE identities (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            identifier TEXT NOT NULL,
+            match_key TEXT NOT NULL,
+            attached_seq INTEGER NOT NULL,
+            UNIQUE (account_id, type, match_key)
+        ) STRICT;
+        CREATE INDEX identities_by_contact ON identities(contact_id, attached_seq);
+        CREATE INDEX identities_by_seq ON identities(attached_seq);
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            creator_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX notes_by_contact ON notes(contact_id, created_at, id);
+
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+            slug TEXT NOT NULL,
+            subject TEXT,
+            status INTEGER NOT NULL DEFAULT 0,
+            author_identity_id INTEGER REFERENCES identities(id) ON DELETE CASCADE,
+            author_staff_id INTEGER REFERENCES staff(id) ON DELETE CASCADE,
+            assignee_id INTEGER REFERENCES staff(id) ON DELETE SET NULL,
+            origin INTEGER NOT NULL,
+            hold_until INTEGER,
+            data TEXT NOT NULL DEFAULT '{}',
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (brand_id, slug),
+            CHECK ((author_identity_id IS NULL) <> (author_staff_id IS NULL))
+        ) STRICT;
+        CREATE INDEX conversations_by_author_identity ON conversations(author_identity_id);
+        CREATE INDEX conversations_by_brand_created ON conversations(brand_id, created_at DESC, id DESC);
+
+        CREATE TABLE conversation_tags (
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            UNIQUE (conversation_id, tag)
+        ) STRICT;
+        CREATE INDEX conversation_tags_by_tag ON conversation_tags(tag COLLATE NOCASE);
+
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            visibility INTEGER NOT NULL DEFAULT 0,
+            origin_id TEXT,
+            sender_identity_id INTEGER REFERENCES identities(id) ON DELETE CASCADE,
+            sender_staff_id INTEGER REFERENCES staff(id) ON DELETE CASCADE,
+            recipients TEXT NOT NULL DEFAULT '[]',
+            attachments TEXT NOT NULL DEFAULT '[]',
+            created_at INTEGER NOT NULL,
+            CHECK ((sender_identity_id IS NULL) <> (sender_staff_id IS NULL))
+        ) STRICT;
+        CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at DESC, id DESC);
+        CREATE INDEX messages_by_sender_identity ON messages(sender_identity_id);
+        """
+    ]
+}

@@ -1,0 +1,21 @@
+/// One page of a list (spec §1.9): 30 items a page, 1-based.
+struct Page<Item> {
+    /// Always 30: no request parameter changes it.
+    static var size: Int { 30 }
+
+    let totalCount: Int
+    let items: [Item]
+
+    /// ceil(total / 30), and 0 for an empty list.
+    var pageCount: Int { (totalCount + Self.size - 1) / Self.size }
+
+    /// The 1-based page number of a `page` parameter: missing, zero, negative or not a base-10 integer means 1.
+    static func number(from parameter: String?) -> Int {
+        guard let parameter, let number = Int(parameter.trimmed), number > 0 else { return 1 }
+        // Pages past any real list answer empty; the clamp keeps the SQL offset from overflowing.
+        return min(number, 1 << 40)
+    }
+
+    /// The SQL offset of a 1-based page number.
+    static func offset(of number: Int) -> Int { (number - 1) * size }
+}

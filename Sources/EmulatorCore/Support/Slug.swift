@@ -1,0 +1,28 @@
+/// Conversation slugs (spec §5.3).
+enum Slug {
+    /// Lower-cases the subject, turns each run of characters outside `[a-z0-9]` into one `-`, trims `-` from both
+    /// ends; an empty result is `conversation`.
+    static func base(for subject: String?) -> String {
+        var slug = ""
+        var pendingDash = false
+        for scalar in (subject ?? "").lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                if pendingDash && !slug.isEmpty { slug.append("-") }
+                pendingDash = false
+                slug.unicodeScalars.append(scalar)
+            } else {
+                pendingDash = true
+            }
+        }
+        return slug.isEmpty ? "conversation" : slug
+    }
+
+    /// The base slug, or the first of `-2`, `-3`, … that `isTaken` says is free.
+    static func unique(for subject: String?, isTaken: (String) throws -> Bool) rethrows -> String {
+        let base = base(for: subject)
+        if try !isTaken(base) { return base }
+        var suffix = 2
+        while try isTaken("\(base)-\(suffix)") { suffix += 1 }
+        return "\(base)-\(suffix)"
+    }
+}

@@ -1,0 +1,46 @@
+/// One HTTP request as the handler sees it: nothing here knows JSON, SQL or Re:amaze.
+public struct HTTPRequest: Sendable {
+    /// The request method as sent, e.g. `GET`.
+    public var method: String
+    /// The path as sent on the request line, still percent-encoded, without the query string.
+    public var rawPath: String
+    /// The query parameters in the order sent, form-decoded (`+` is a space, `%XX` decoded once).
+    public var query: [(name: String, value: String)]
+    /// The request headers in the order sent; names as sent (compare them case-insensitively).
+    public var headers: [(name: String, value: String)]
+    /// The body bytes; empty when the body was over the size limit.
+    public var body: [UInt8]
+    /// True when the body was larger than the server's limit; its bytes were discarded, not buffered.
+    public var bodyExceededLimit: Bool
+
+    /// Creates a request value; the server builds these, tests may too.
+    public init(
+        method: String,
+        rawPath: String,
+        query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        bodyExceededLimit: Bool = false
+    ) {
+        self.method = method
+        self.rawPath = rawPath
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.bodyExceededLimit = bodyExceededLimit
+    }
+
+    /// The first value of a header, matched case-insensitively.
+    public func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
+    }
+
+    /// The raw (still percent-encoded) path segments, without empty leading and trailing segments.
+    public var rawSegments: [Substring] {
+        var segments = rawPath.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.first?.isEmpty == true { segments.removeFirst() }
+        while segments.last?.isEmpty == true { segments.removeLast() }
+        return segments
+    }
+}

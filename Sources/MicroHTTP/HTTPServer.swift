@@ -1,0 +1,129 @@
+import CMicroHTTPD
+import Glibc
+import Synchronization
+
+/// An HTTP/1.1 server on libmicrohttpd: an internal epoll thread pool calls one synchronous handler per request.
+public final class HTTPServer: Sendable {
+    /// How the server listens and what it accepts.
+    public struct Configuration: Sendable {
+        /// The address to bind: an IPv4 or IPv6 literal, or `localhost`.
+        public var host: String
+        /// The TCP port; 0 picks a free one (read it back from ``HTTPServer/port``).
+        public var port: Int
+        /// Worker threads; each polls its share of the connections with epoll.
+        public var threadCount: Int
+        /// Bodies larger than this are discarded and flagged on the request, never buffered.
+        public var maxBodyBytes: Int
+        /// Idle connections are closed after this many seconds.
+        public var connectionTimeoutSeconds: Int
+        /// At most this many connections at once; more are refused.
+        public var connectionLimit: Int
+
+        /// Creates a configuration; the defaults suit a test or CI machine.
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 8080,
+            threadCount: Int = HTTPServer.coreCount,
+            maxBodyBytes: Int = 1 << 20,
+            connectionTimeoutSeconds: Int = 30,
+            connectionLimit: Int = 1024
+        ) {
+            self.host = host
+            self.port = port
+            self.threadCount = threadCount
+            self.maxBodyBytes = maxBodyBytes
+            self.connectionTimeoutSeconds = connectionTimeoutSeconds
+            self.connectionLimit = connectionLimit
+        }
+    }
+
+    /// Why the server could not start.
+    public enum StartError: Error, CustomStringConvertible {
+        /// The host is not an address this server can bind.
+        case invalidHost(String)
+        /// libmicrohttpd refused to start (the port is taken, or the address is not local).
+        case daemonFailed(host: String, port: Int)
+
+        /// A sentence for the operator.
+        public var description: String {
+            switch self {
+            case .invalidHost(let host): "cannot bind \(host): not an IPv4 or IPv6 address"
+            case .daemonFailed(let host, let port): "cannot listen on \(host):\(port) (address in use or not local?)"
+            }
+        }
+    }
+
+    /// The number of online processor cores, the default thread count.
+    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// The port the server is bound to.
+    public let port: Int
+    /// The configuration the server was started with.
+    public let configuration: Configuration
+    private let context: DaemonContext
+    private let daemon: Mutex<DaemonHandle?>
+
+    /// Starts listening; returns once the socket is bound and the worker threads run.
+    /// - Throws: ``StartError`` when the address cannot be bound.
+    public init(configuration: Configuration, handler: @escaping HTTPHandler) throws {
+        let context = DaemonContext(configuration: configuration, handler: handler)
+        let started = try SocketAddress.withSockaddr(host: configuration.host, port: configuration.port) {
+            address, isIPv6 in
+            var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+            if isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+            // passUnretained: the server holds `context` strongly and stops the daemon in `stop()` or `deinit`,
+            // so the context outlives every call libmicrohttpd makes with this pointer.
+            let pointer = Unmanaged.passUnretained(context).toOpaque()
+            return cmhd_start_daemon(
+                flags, address, MHDCallbacks.accessHandler, pointer, MHDCallbacks.requestCompleted, pointer,
+                MHDCallbacks.identityUnescape, UInt32(max(1, configuration.threadCount)),
+                UInt32(configuration.connectionTimeoutSeconds), UInt32(configuration.connectionLimit),
+                64 * 1024)
+        }
+        guard let started else {
+            throw StartError.daemonFailed(host: configuration.host, port: configuration.port)
+        }
+        self.configuration = configuration
+        self.context = context
+        self.port = Int(cmhd_bound_port(started))
+        self.daemon = Mutex(DaemonHandle(pointer: started))
+    }
+
+    deinit { stop(gracePeriodMilliseconds: 0) }
+
+    /// Stops accepting connections, lets requests in flight finish (up to the grace period), then stops the threads.
+    /// Calling it again does nothing.
+    public func stop(gracePeriodMilliseconds: Int = 5_000) {
+        guard let handle = daemon.withLock({ current -> DaemonHandle? in
+            let taken = current
+            current = nil
+            return taken
+        }) else { return }
+        _ = MHD_quiesce_daemon(handle.pointer)
+        // Idle keep-alive connections are not waited for: only requests whose handler has not completed.
+        var waited = 0
+        while context.requestsInFlight.load(ordering: .acquiring) > 0 && waited < gracePeriodMilliseconds {
+            usleep(5_000)
+            waited += 5
+        }
+        MHD_stop_daemon(handle.pointer)
+    }
+}
+
+/// What the C callbacks reach through their context pointer.
+final class DaemonContext: Sendable {
+    let configuration: HTTPServer.Configuration
+    let handler: HTTPHandler
+    /// Requests begun and not yet completed, for a graceful stop.
+    let requestsInFlight = Atomic<Int>(0)
+
+    init(configuration: HTTPServer.Configuration, handler: @escaping HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+}
+
+/// The daemon pointer, owned by exactly one server; only `stop` uses it after start.
+struct DaemonHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}

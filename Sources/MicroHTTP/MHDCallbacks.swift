@@ -1,0 +1,133 @@
+import CMicroHTTPD
+import Glibc
+
+/// Per-request state that libmicrohttpd carries in `con_cls` between the calls of one request.
+final class RequestState {
+    var body: [UInt8] = []
+    var bodyExceededLimit = false
+    var answered = false
+}
+
+/// The C callbacks, as `static let` closures in a nonisolated namespace: Swift 6's isolation checks would kill the
+/// process if they were isolated to an actor or to the main actor.
+enum MHDCallbacks {
+    /// Called several times per request: headers, each body chunk, then once more at the end.
+    static let accessHandler: MHD_AccessHandlerCallback = {
+        context, connection, url, method, _, uploadData, uploadDataSize, requestContext in
+        guard let context, let connection, let requestContext, let uploadDataSize else { return .NO }
+        let server = Unmanaged<DaemonContext>.fromOpaque(context).takeUnretainedValue()
+
+        guard let existing = requestContext.pointee else {
+            let state = RequestState()
+            server.requestsInFlight.add(1, ordering: .relaxed)
+            // passRetained: libmicrohttpd carries the state across calls; `requestCompleted` releases it once.
+            requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
+            if let length = declaredContentLength(connection), length > server.configuration.maxBodyBytes {
+                // Answer now, without reading the body; libmicrohttpd then closes the connection.
+                state.bodyExceededLimit = true
+                return respond(server, state, connection, url, method)
+            }
+            // Queue nothing on this first call: a response queued here makes libmicrohttpd drop keep-alive.
+            return .YES
+        }
+        let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+        if state.answered { return .YES }
+
+        let chunkSize = uploadDataSize.pointee
+        if chunkSize > 0 {
+            if !state.bodyExceededLimit {
+                if state.body.count + chunkSize > server.configuration.maxBodyBytes {
+                    state.bodyExceededLimit = true
+                    state.body = []
+                } else if let uploadData {
+                    uploadData.withMemoryRebound(to: UInt8.self, capacity: chunkSize) {
+                        state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: chunkSize))
+                    }
+                }
+            }
+            uploadDataSize.pointee = 0
+            return .YES
+        }
+        return respond(server, state, connection, url, method)
+    }
+
+    /// Releases the per-request state exactly once.
+    static let requestCompleted: MHD_RequestCompletedCallback = { context, _, requestContext, _ in
+        guard let context, let requestContext, let state = requestContext.pointee else { return }
+        Unmanaged<DaemonContext>.fromOpaque(context).takeUnretainedValue().requestsInFlight
+            .subtract(1, ordering: .releasing)
+        Unmanaged<RequestState>.fromOpaque(state).release()
+        requestContext.pointee = nil
+    }
+
+    /// Leaves the URL and query as sent: the handler decodes each path segment once, itself.
+    static let identityUnescape: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutablePointer<CChar>?)
+        -> Int = { _, _, text in
+            guard let text else { return 0 }
+            return strlen(text)
+        }
+
+    /// Collects key/value pairs from `MHD_get_connection_values` into a Swift array.
+    static let collectPair: MHD_KeyValueIterator = { context, _, key, value in
+        guard let context, let key else { return .YES }
+        let box = Unmanaged<PairBox>.fromOpaque(context).takeUnretainedValue()
+        box.pairs.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+        return .YES
+    }
+
+    private static func respond(
+        _ server: DaemonContext, _ state: RequestState, _ connection: OpaquePointer,
+        _ url: UnsafePointer<CChar>?, _ method: UnsafePointer<CChar>?
+    ) -> MHD_Result {
+        state.answered = true
+        let query = values(connection, .GET_ARGUMENT_KIND).map { pair in
+            (
+                name: PercentDecoding.decodeFormComponent(pair.0) ?? pair.0,
+                value: PercentDecoding.decodeFormComponent(pair.1) ?? pair.1
+            )
+        }
+        let request = HTTPRequest(
+            method: method.map { String(cString: $0) } ?? "GET",
+            rawPath: url.map { String(cString: $0) } ?? "/",
+            query: query,
+            headers: values(connection, .HEADER_KIND).map { (name: $0.0, value: $0.1) },
+            body: state.body,
+            bodyExceededLimit: state.bodyExceededLimit
+        )
+        state.body = []
+        let response = server.handler(request)
+        return queue(response, on: connection)
+    }
+
+    private static func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+        let mhdResponse = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse else { return .NO }
+        defer { MHD_destroy_response(mhdResponse) }
+        for header in response.headers {
+            _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+        }
+        return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    }
+
+    private static func declaredContentLength(_ connection: OpaquePointer) -> Int? {
+        guard let value = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") else {
+            return nil
+        }
+        return Int(String(cString: value))
+    }
+
+    private static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(String, String)] {
+        let box = PairBox()
+        // passUnretained: `box` lives on this stack frame for the whole synchronous iteration.
+        _ = MHD_get_connection_values(connection, kind, collectPair, Unmanaged.passUnretained(box).toOpaque())
+        return box.pairs
+    }
+}
+
+/// The iteration target of ``MHDCallbacks/collectPair``.
+final class PairBox {
+    var pairs: [(String, String)] = []
+}

@@ -1,0 +1,160 @@
+import CSQLite
+
+/// One SQLite connection with its prepared-statement cache. Not thread-safe: ``Database`` guards it.
+public final class Connection {
+    let handle: OpaquePointer
+    private var statements: [String: OpaquePointer] = [:]
+    private var inTransaction = false
+
+    private init(handle: OpaquePointer) { self.handle = handle }
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    /// Opens a connection the one way this project opens SQLite, then brings the schema up to date.
+    ///
+    /// Busy timeout first, write-ahead logging (verified), `synchronous=NORMAL`, foreign keys on, then every
+    /// migration whose version is above `PRAGMA user_version`.
+    /// - Parameters:
+    ///   - path: a file path, or `:memory:` for a private in-memory database.
+    ///   - migrations: the schema's SQL in order; migration `i` brings the schema to version `i + 1`.
+    /// - Throws: ``SQLiteError`` when the file cannot be opened or a migration fails.
+    public static func open(path: String, migrations: [String]) throws -> Connection {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let result = sqlite3_open_v2(path, &handle, flags, nil)
+        guard result == SQLITE_OK, let handle else {
+            let error = SQLiteError(code: result, connection: handle, sql: nil)
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        let connection = Connection(handle: handle)
+        sqlite3_busy_timeout(handle, 5_000)
+        let journalMode = try connection.queryOne("PRAGMA journal_mode=WAL") { $0.string(0) }
+        let expected = path == ":memory:" ? "memory" : "wal"
+        guard journalMode == expected else {
+            throw SQLiteError(
+                code: SQLITE_ERROR, message: "journal_mode is \(journalMode ?? "unknown"), expected \(expected)",
+                sql: "PRAGMA journal_mode=WAL")
+        }
+        try connection.executeScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        try connection.migrate(migrations)
+        return connection
+    }
+
+    /// The schema version stored in the database header.
+    public func schemaVersion() throws -> Int {
+        try queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
+    }
+
+    private func migrate(_ migrations: [String]) throws {
+        let current = try schemaVersion()
+        for (index, sql) in migrations.enumerated() where index + 1 > current {
+            try transaction {
+                try executeScript(sql)
+                try executeScript("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+
+    /// Runs SQL text that may hold several statements and no parameters (schema, pragmas).
+    public func executeScript(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &message)
+        if result != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(result))
+            sqlite3_free(message)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// Runs one statement to completion with bound values.
+    /// - Returns: the number of rows the statement changed.
+    @discardableResult
+    public func execute(_ sql: String, _ values: [any SQLiteBindable] = []) throws -> Int {
+        try withStatement(sql, values) { statement in
+            while try step(statement, sql) {}
+        }
+        return Int(sqlite3_changes64(handle))
+    }
+
+    /// Runs a query and maps every row.
+    public func query<T>(_ sql: String, _ values: [any SQLiteBindable] = [], _ map: (Row) throws -> T) throws -> [T] {
+        try withStatement(sql, values) { statement in
+            var rows: [T] = []
+            while try step(statement, sql) { rows.append(try map(Row(statement: statement))) }
+            return rows
+        }
+    }
+
+    /// Runs a query and maps its first row, if any.
+    public func queryOne<T>(_ sql: String, _ values: [any SQLiteBindable] = [], _ map: (Row) throws -> T) throws -> T?
+    {
+        try withStatement(sql, values) { statement in
+            try step(statement, sql) ? try map(Row(statement: statement)) : nil
+        }
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE` … `COMMIT`; rolls back when it throws and rethrows the first error.
+    /// A nested call joins the transaction already open.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        try execute("BEGIN IMMEDIATE")
+        inTransaction = true
+        defer { inTransaction = false }
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            _ = try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func withStatement<T>(_ sql: String, _ values: [any SQLiteBindable], _ body: (OpaquePointer) throws -> T)
+        throws -> T
+    {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in values.enumerated() {
+            try bind(value.sqliteValue, at: Int32(index + 1), in: statement, sql)
+        }
+        return try body(statement)
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        var statement: OpaquePointer?
+        let result = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard result == SQLITE_OK, let statement else {
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), connection: handle, sql: sql)
+        }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ value: SQLiteValue, at index: Int32, in statement: OpaquePointer, _ sql: String) throws {
+        let result: Int32
+        switch value {
+        case .null: result = sqlite3_bind_null(statement, index)
+        case .integer(let number): result = sqlite3_bind_int64(statement, index, number)
+        case .real(let number): result = sqlite3_bind_double(statement, index, number)
+        case .text(let text): result = sqlite3_bind_text(statement, index, text, -1, csqlite_transient())
+        }
+        guard result == SQLITE_OK else { throw SQLiteError(code: result, connection: handle, sql: sql) }
+    }
+
+    private func step(_ statement: OpaquePointer, _ sql: String) throws -> Bool {
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw SQLiteError(code: sqlite3_extended_errcode(handle), connection: handle, sql: sql)
+        }
+    }
+}

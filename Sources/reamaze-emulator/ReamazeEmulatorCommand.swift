@@ -1,0 +1,139 @@
+import ArgumentParser
+import EmulatorCore
+import Foundation
+import Logging
+
+@main
+struct ReamazeEmulatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reamaze-emulator",
+        abstract: "A local emulator of the Re:amaze REST API.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// `reamaze-emulator [serve] [options]`: every option also reads `REAMAZE_EMULATOR_<NAME>` from the environment.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API (the default command).")
+
+    @Option(help: "Address to listen on. [env: REAMAZE_EMULATOR_HOST] (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one. [env: REAMAZE_EMULATOR_PORT] (default: 8080)")
+    var port: Int?
+
+    @Option(
+        help: "SQLite file, or :memory:. [env: REAMAZE_EMULATOR_DATABASE] (default: ./reamaze-emulator.sqlite)")
+    var database: String?
+
+    @Option(help: "Fixtures JSON loaded into an empty database. [env: REAMAZE_EMULATOR_FIXTURES]")
+    var fixtures: String?
+
+    @Option(help: "Staff login made sure to exist. [env: REAMAZE_EMULATOR_LOGIN] (default: demo@example.com)")
+    var login: String?
+
+    @Option(help: "That login's API token. [env: REAMAZE_EMULATOR_TOKEN] (default: demo-token)")
+    var token: String?
+
+    @Option(help: "Brand host label made sure to exist. [env: REAMAZE_EMULATOR_BRAND] (default: demo)")
+    var brand: String?
+
+    @Option(help: "Largest request body in bytes. [env: REAMAZE_EMULATOR_MAX_BODY_BYTES] (default: 1048576)")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Status of a failed login, 401 or 403. [env: REAMAZE_EMULATOR_AUTH_FAILURE_STATUS] (default: 401)")
+    var authFailureStatus: Int?
+
+    @Option(help: "trace, debug, info, notice, warning, error. [env: REAMAZE_EMULATOR_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        func setting(_ flag: String?, _ name: String) -> String? {
+            flag ?? environment["REAMAZE_EMULATOR_\(name)"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func number(_ flag: Int?, _ name: String) throws -> Int? {
+            if let flag { return flag }
+            guard let text = setting(nil, name) else { return nil }
+            guard let value = Int(text) else {
+                throw ValidationError("REAMAZE_EMULATOR_\(name) must be an integer, got \"\(text)\"")
+            }
+            return value
+        }
+
+        var configuration = EmulatorConfiguration()
+        configuration.host = setting(host, "HOST") ?? configuration.host
+        configuration.port = try number(port, "PORT") ?? configuration.port
+        configuration.databasePath = setting(database, "DATABASE") ?? configuration.databasePath
+        configuration.fixturesPath = setting(fixtures, "FIXTURES")
+        configuration.login = setting(login, "LOGIN") ?? configuration.login
+        configuration.token = setting(token, "TOKEN") ?? configuration.token
+        configuration.brand = setting(brand, "BRAND") ?? configuration.brand
+        configuration.maxBodyBytes = try number(maxBodyBytes, "MAX_BODY_BYTES") ?? configuration.maxBodyBytes
+        if let status = try number(authFailureStatus, "AUTH_FAILURE_STATUS") {
+            guard let parsed = EmulatorConfiguration.AuthFailureStatus(rawValue: status) else {
+                throw ValidationError("the auth failure status must be 401 or 403, got \(status)")
+            }
+            configuration.authFailureStatus = parsed
+        }
+        guard (0...65_535).contains(configuration.port) else {
+            throw ValidationError("the port must be 0 to 65535, got \(configuration.port)")
+        }
+        let levelName = setting(logLevel, "LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("unknown log level \"\(levelName)\"")
+        }
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "reamaze-emulator")
+
+        var fixtureBytes: [UInt8]?
+        if let path = configuration.fixturesPath {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read the fixtures file \(path)")
+            }
+            fixtureBytes = Array(data)
+        }
+
+        let server: EmulatorServer
+        do {
+            server = try EmulatorServer(configuration: configuration, logger: logger, fixtures: fixtureBytes)
+        } catch let error as FixtureError {
+            throw ValidationError("\(configuration.fixturesPath ?? "fixtures"): \(error)")
+        }
+        print("reamaze-emulator listening on \(server.baseURL)")
+        print("  API base URL: \(server.baseURL)/api/v1")
+        print("  login: \(configuration.login)  token: \(configuration.token)  brand: \(configuration.brand)")
+        print("  database: \(configuration.databasePath)")
+        print("  try: curl -u '\(configuration.login):\(configuration.token)' \(server.baseURL)/api/v1/contacts")
+        fflush(nil)
+
+        SignalWaiter.waitForTermination()
+        logger.info("stopping: letting requests in flight finish")
+        server.stop()
+        logger.info("stopped")
+    }
+}
+
+/// Blocks the main thread until SIGINT or SIGTERM arrives.
+enum SignalWaiter {
+    static func waitForTermination() {
+        let semaphore = DispatchSemaphore(value: 0)
+        let queue = DispatchQueue(label: "signals")
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler { semaphore.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        semaphore.wait()
+        sources.forEach { $0.cancel() }
+    }
+}
