@@ -8,7 +8,7 @@ import Testing
 #endif
 
 /// The pinned start of every test's clock: 2026-11-25T23:40:00.123Z.
-let testEpoch = Timestamp(milliseconds: 1_764_114_000_123)
+let testEpoch = Timestamp.parse("2026-11-25T23:40:00.123Z")!
 
 /// A clock that stands still until a test moves it, so expected JSON is byte-stable.
 final class TestClock: @unchecked Sendable {
@@ -46,7 +46,7 @@ struct EmulatorHandle {
 
 /// Starts a real emulator on port 0 with a fresh temporary database, runs `body`, and always stops it.
 func withEmulator<T>(
-    fixtures: String? = nil,
+    fixtures: String? = TestFixtures.acme,
     configure: (inout EmulatorConfiguration) -> Void = { _ in },
     _ body: (EmulatorHandle) async throws -> T
 ) async throws -> T {

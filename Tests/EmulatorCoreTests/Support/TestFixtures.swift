@@ -1,0 +1,105 @@
+import SQLiteStore
+
+/// The world of the spec's examples: brand `acme` of account Acme, Jane and Max as staff, and a second account.
+enum TestFixtures {
+    static let acme = """
+        {"accounts": [
+          {"name": "Acme",
+           "brands": [
+             {"name": "Acme Store", "host": "acme", "url": "acme-store.com", "default": true,
+              "channels": [
+                {"name": "Support", "slug": "support", "email": "support@acme-store.com", "channel": 1,
+                 "created_at": "2026-01-10T12:00:00Z"},
+                {"name": "Website Chat", "slug": "chat", "email": "chat@acme-store.com", "channel": 6,
+                 "created_at": "2026-01-11T12:00:00Z"}]},
+             {"name": "Acme Outlet", "host": "acme-outlet", "url": "acme-outlet.com"}],
+           "staff": [
+             {"name": "Jane Porter", "email": "jane@acme-store.com", "token": "9f2c1e7d4b6a", "role": "Administrator",
+              "admin": true, "created_at": "2026-01-10T12:00:00Z"},
+             {"name": "Max Support", "email": "max@acme-store.com", "token": "max-token",
+              "created_at": "2026-02-01T08:30:00Z"},
+             {"name": "No Token", "email": "notoken@acme-store.com"}]},
+          {"name": "Globex",
+           "brands": [{"name": "Globex", "host": "globex", "url": "globex.com"}],
+           "staff": [{"name": "Hank Scorpio", "email": "hank@globex.com", "token": "globex-token"}]}
+        ]}
+        """
+
+    /// Acme with the re-association story of spec §3.5: A holds bob@, B holds robert@ and a mobile, and B started
+    /// `order-1001-is-late` through robert@ and `mobile-question` through the mobile.
+    static let reassociation = """
+        {"accounts": [
+          {"name": "Acme",
+           "brands": [
+             {"name": "Acme Store", "host": "acme", "url": "acme-store.com",
+              "channels": [{"name": "Support", "slug": "support", "email": "support@acme-store.com", "channel": 1}]},
+             {"name": "Acme Outlet", "host": "acme-outlet", "url": "acme-outlet.com",
+              "channels": [{"name": "Outlet", "slug": "outlet", "email": "outlet@acme-outlet.com", "channel": 1}]}],
+           "staff": [{"name": "Jane Porter", "email": "jane@acme-store.com", "token": "9f2c1e7d4b6a", "admin": true}],
+           "contacts": [
+             {"name": "Bob Smith", "id": "A-1", "data": {"plan": "gold"},
+              "identities": [{"type": "email", "identifier": "bob@example.com"}],
+              "created_at": "2026-11-20T10:00:00Z"},
+             {"name": "Robert", "id": "B-2", "data": {"tier": "silver"},
+              "identities": [{"type": "email", "identifier": "robert@example.com"},
+                             {"type": "mobile", "identifier": "+12223334444"}],
+              "notes": [{"body": "Met at the fair", "creator_email": "jane@acme-store.com"}],
+              "created_at": "2026-11-21T10:00:00Z"}],
+           "conversations": [
+             {"subject": "Order 1001 is late", "category": "support", "created_at": "2026-11-26T08:00:00Z",
+              "author": {"type": "email", "identifier": "robert@example.com"},
+              "messages": [
+                {"body": "My order 1001 has not arrived yet."},
+                {"body": "Sorry, checking.", "from": {"staff": "jane@acme-store.com"}, "created_at": "2026-11-26T08:05:00Z"},
+                {"body": "Any news?", "created_at": "2026-11-26T09:00:00Z"}]},
+             {"subject": "Outlet return", "brand": "acme-outlet", "category": "outlet",
+              "author": {"type": "email", "identifier": "robert@example.com"},
+              "messages": [{"body": "Can I return this?"}]},
+             {"subject": "Mobile question", "category": "support",
+              "author": {"type": "mobile", "identifier": "+12223334444"},
+              "messages": [{"body": "Texting you"}]}]}
+        ]}
+        """
+}
+
+/// Reads the store directly, to check what the public API of this scope cannot show yet (conversations, messages).
+struct StoreProbe {
+    let connection: Connection
+
+    init(path: String) throws {
+        connection = try Connection.open(path: path, migrations: [])
+    }
+
+    /// The internal id of the contact that holds an identity.
+    func owner(_ type: String, _ identifier: String) throws -> Int? {
+        try connection.queryOne(
+            "SELECT contact_id FROM identities WHERE type = ? AND match_key = ?", [type, identifier]) { $0.int(0) }
+    }
+
+    /// Conversation slugs whose author is the contact, through any identity.
+    func conversationSlugs(ofContact contactID: Int) throws -> [String] {
+        try connection.query(
+            """
+            SELECT c.slug FROM conversations c JOIN identities i ON i.id = c.author_identity_id
+            WHERE i.contact_id = ? ORDER BY c.slug
+            """, [contactID]) { $0.string(0) }
+    }
+
+    /// Customer messages sent by the contact, through any identity.
+    func customerMessageCount(ofContact contactID: Int) throws -> Int {
+        try connection.queryOne(
+            """
+            SELECT count(*) FROM messages m JOIN identities i ON i.id = m.sender_identity_id WHERE i.contact_id = ?
+            """, [contactID]) { $0.int(0) } ?? 0
+    }
+
+    /// Every message in the store.
+    func messageCount() throws -> Int {
+        try connection.queryOne("SELECT count(*) FROM messages") { $0.int(0) } ?? 0
+    }
+
+    /// The conversation's `updated_at` in milliseconds.
+    func conversationUpdatedAt(_ slug: String) throws -> Int64? {
+        try connection.queryOne("SELECT updated_at FROM conversations WHERE slug = ?", [slug]) { $0.int64(0) }
+    }
+}
