@@ -7,7 +7,8 @@ import Testing
 
 /// Sends bytes exactly as written over a plain socket, for what URLSession will not send: a GET with a body,
 /// a path it would normalise, or a request that is malformed on purpose. Sends `Connection: close` semantics by
-/// reading until the server closes or `timeout` passes.
+/// reading until the server closes or `timeout` passes. URLSession on Linux also never completes a request answered
+/// 401 with a Basic challenge, so authentication failures are tested here too.
 enum RawHTTP {
     struct Reply {
         let status: Int
@@ -16,6 +17,10 @@ enum RawHTTP {
     }
 
     static func send(port: Int, _ request: String, timeoutSeconds: Int = 10) throws -> Reply {
+        try send(port: port, bytes: Array(request.utf8), timeoutSeconds: timeoutSeconds)
+    }
+
+    static func send(port: Int, bytes: [UInt8], timeoutSeconds: Int = 10) throws -> Reply {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         try #require(socketFD >= 0)
         defer { close(socketFD) }
@@ -31,7 +36,6 @@ enum RawHTTP {
             }
         }
         try #require(connected == 0, "connect failed")
-        let bytes = Array(request.utf8)
         var sent = 0
         while sent < bytes.count {
             let written = bytes[sent...].withUnsafeBytes { write(socketFD, $0.baseAddress, $0.count) }
@@ -58,14 +62,23 @@ enum RawHTTP {
         _ method: String, _ target: String, login: String, token: String, body: String? = nil,
         extraHeaders: [String] = []
     ) -> String {
+        String(decoding: request(method, target, login: login, token: token, bodyBytes: body.map { Array($0.utf8) },
+                                 extraHeaders: extraHeaders), as: UTF8.self)
+    }
+
+    /// The same with a body of arbitrary bytes (invalid UTF-8 included).
+    static func request(
+        _ method: String, _ target: String, login: String, token: String, bodyBytes: [UInt8]?,
+        extraHeaders: [String] = []
+    ) -> [UInt8] {
         let credentials = Data("\(login):\(token)".utf8).base64EncodedString()
-        var lines = [
-            "\(method) \(target) HTTP/1.1", "Host: 127.0.0.1", "Authorization: Basic \(credentials)",
-            "Connection: close",
-        ]
-        lines += extraHeaders
-        if let body { lines.append("Content-Length: \(body.utf8.count)") }
-        return lines.joined(separator: "\r\n") + "\r\n\r\n" + (body ?? "")
+        var lines = ["\(method) \(target) HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+        if !extraHeaders.contains(where: { $0.lowercased().hasPrefix("authorization:") }) {
+            lines.append("Authorization: Basic \(credentials)")
+        }
+        lines += extraHeaders.filter { $0.lowercased() != "authorization: none" }
+        if let bodyBytes { lines.append("Content-Length: \(bodyBytes.count)") }
+        return Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + (bodyBytes ?? [])
     }
 }
 

@@ -37,7 +37,7 @@ struct TestClient: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 30
         configuration.httpMaximumConnectionsPerHost = 16
-        return URLSession(configuration: configuration)
+        return URLSession(configuration: configuration, delegate: ChallengePassThrough(), delegateQueue: nil)
     }()
 
     /// Sends a request to `path` (below the base URL, e.g. `/api/v1/contacts`) with an optional raw body.
@@ -81,5 +81,16 @@ struct TestClient: Sendable {
 
     func delete(_ path: String) async throws -> TestResponse {
         try await send("DELETE", "/api/v1" + path)
+    }
+}
+
+/// Hands a 401's Basic challenge back to the caller as a plain response. Without a delegate answering it,
+/// URLSession on Linux waits for an answer to the challenge that never comes.
+final class ChallengePassThrough: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        completionHandler(.performDefaultHandling, nil)
     }
 }
