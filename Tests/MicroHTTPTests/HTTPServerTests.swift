@@ -1,0 +1,178 @@
+import Foundation
+import MicroHTTP
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// What the echo handler saw, returned as text so the test reads it from the response.
+private func echo(_ request: HTTPRequest) -> HTTPResponse {
+    var lines = [
+        "method=\(request.method)", "path=\(request.rawPath)",
+        "segments=\(request.rawSegments.joined(separator: "|"))",
+        "query=\(request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&"))",
+        "body=\(String(decoding: request.body, as: UTF8.self))", "exceeded=\(request.bodyExceededLimit)",
+        "x-test=\(request.header("X-TEST") ?? "-")",
+    ]
+    lines.append("")
+    return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain"), ("X-Echo", "1")],
+                        body: Array(lines.joined(separator: "\n").utf8))
+}
+
+private func withServer<T>(
+    maxBodyBytes: Int = 1 << 20, handler: @escaping HTTPHandler = echo, _ body: (HTTPServer) async throws -> T
+) async throws -> T {
+    let server = try HTTPServer(
+        configuration: .init(host: "127.0.0.1", port: 0, threadCount: 2, maxBodyBytes: maxBodyBytes),
+        handler: handler)
+    defer { server.stop() }
+    return try await body(server)
+}
+
+private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET", body: String? = nil) async throws
+    -> (status: Int, text: String, headers: [AnyHashable: Any])
+{
+    var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(server.port)\(path)")))
+    request.httpMethod = method
+    request.setValue("yes", forHTTPHeaderField: "X-Test")
+    request.httpBody = body.map { Data($0.utf8) }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let http = try #require(response as? HTTPURLResponse)
+    return (http.statusCode, String(decoding: data, as: UTF8.self), http.allHeaderFields)
+}
+
+@Suite struct HTTPServerTests {
+    @Test("port 0 binds a free port that is readable afterwards")
+    func ephemeralPort() async throws {
+        try await withServer { server in
+            #expect(server.port > 0)
+            let response = try await fetch(server, "/")
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test("the path reaches the handler undecoded; query parameters are form-decoded once, in order")
+    func rawPathAndQuery() async throws {
+        try await withServer { server in
+            let response = try await fetch(server, "/a/b%2Fc/+1%2B2/x%2540y?q=bob%2Bvip%40x.io&sp=a+b&k=1&k=2")
+            #expect(response.text.contains("path=/a/b%2Fc/+1%2B2/x%2540y\n"))
+            #expect(response.text.contains("segments=a|b%2Fc|+1%2B2|x%2540y\n"))
+            #expect(response.text.contains("query=q=bob+vip@x.io&sp=a b&k=1&k=2\n"))
+            #expect(response.text.contains("x-test=yes\n"))
+            #expect(response.headers["X-Echo"] as? String == "1")
+        }
+    }
+
+    @Test("bodies are accumulated across chunks and handed over whole")
+    func bodyAccumulation() async throws {
+        try await withServer { server in
+            let big = String(repeating: "0123456789", count: 20_000)
+            let response = try await fetch(server, "/upload", method: "POST", body: big)
+            #expect(response.text.contains("body=\(big)\n"))
+            #expect(response.text.contains("exceeded=false"))
+        }
+    }
+
+    @Test("a body over the limit is flagged and not buffered")
+    func bodyLimit() async throws {
+        try await withServer(maxBodyBytes: 100) { server in
+            let reply = try sendRaw(
+                port: server.port,
+                "POST /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "c8\r\n\(String(repeating: "z", count: 200))\r\n0\r\n\r\n")
+            #expect(reply.contains("exceeded=true"))
+            #expect(reply.contains("body=\n"))
+        }
+    }
+
+    @Test("keep-alive: many requests share one connection")
+    func keepAlive() async throws {
+        try await withServer { server in
+            let request = "GET /k HTTP/1.1\r\nHost: a\r\n\r\n"
+            let reply = try sendRaw(port: server.port, request + request + "GET /last HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            #expect(reply.components(separatedBy: "HTTP/1.1 200").count - 1 == 3)
+        }
+    }
+
+    @Test("stop lets a request in flight finish, then refuses new connections")
+    func gracefulStop() async throws {
+        let started = DispatchSemaphore(value: 0)
+        let server = try HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threadCount: 2),
+            handler: { _ in
+                started.signal()
+                usleep(300_000)
+                return HTTPResponse(status: 200, body: Array("slow".utf8))
+            })
+        let port = server.port
+        let inFlight = Task.detached { try sendRaw(port: port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n") }
+        // Stop only once the handler is running, so the request is truly in flight.
+        await Task.detached { started.wait() }.value
+        server.stop()
+        let reply = try await inFlight.value
+        #expect(reply.hasSuffix("slow"))
+        #expect(throws: (any Error).self) { try sendRaw(port: port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n") }
+    }
+
+    @Test("a port in use is a clear start error")
+    func portInUse() async throws {
+        try await withServer { server in
+            #expect(throws: HTTPServer.StartError.self) {
+                _ = try HTTPServer(configuration: .init(host: "127.0.0.1", port: server.port), handler: echo)
+            }
+            #expect(throws: HTTPServer.StartError.self) {
+                _ = try HTTPServer(configuration: .init(host: "not-an-address", port: 0), handler: echo)
+            }
+        }
+    }
+}
+
+@Suite struct PercentDecodingTests {
+    @Test(
+        "path segments decode %XX once and keep +",
+        arguments: [
+            ("bob%40example.com", "bob@example.com"), ("%2B12223334444", "+12223334444"),
+            ("+12223334444", "+12223334444"), ("bob%2540example.com", "bob%40example.com"), ("a%2Fb", "a/b"),
+            ("%C3%A9", "é"), ("plain", "plain"),
+        ])
+    func pathSegments(raw: String, decoded: String) {
+        #expect(PercentDecoding.decodePathSegment(raw) == decoded)
+    }
+
+    @Test("bad escapes and invalid UTF-8 are refused", arguments: ["%", "%4", "%ZZ", "%C3", "%FF"])
+    func refused(raw: String) {
+        #expect(PercentDecoding.decodePathSegment(raw) == nil)
+    }
+
+    @Test("form components turn + into a space before decoding")
+    func formComponents() {
+        #expect(PercentDecoding.decodeFormComponent("bob%2Bvip+x") == "bob+vip x")
+    }
+}
+
+/// Writes a request on a fresh connection and reads until the server closes it.
+private func sendRaw(port: Int, _ request: String) throws -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port)).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    _ = request.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) }
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = read(fd, &buffer, buffer.count)
+        if count <= 0 { break }
+        received.append(contentsOf: buffer[0..<count])
+    }
+    return String(decoding: received, as: UTF8.self)
+}

@@ -1,0 +1,112 @@
+import Foundation
+import SQLiteStore
+import Testing
+
+private let migrations = [
+    "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;",
+    "ALTER TABLE items ADD COLUMN size INTEGER;",
+]
+
+private func temporaryPath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString).sqlite").path
+}
+
+@Suite struct SQLiteStoreTests {
+    @Test("opening a file runs every migration once, in WAL mode with foreign keys on")
+    func openAndMigrate() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let connection = try Connection.open(path: path, migrations: Array(migrations.prefix(1)))
+            #expect(try connection.schemaVersion() == 1)
+            #expect(try connection.queryOne("PRAGMA journal_mode") { $0.string(0) } == "wal")
+            #expect(try connection.queryOne("PRAGMA foreign_keys") { $0.int(0) } == 1)
+            try connection.execute("INSERT INTO items (name) VALUES (?)", ["kept"])
+        }
+        let reopened = try Connection.open(path: path, migrations: migrations)
+        #expect(try reopened.schemaVersion() == 2)
+        #expect(try reopened.query("SELECT name, size FROM items") { ($0.string(0), $0.optionalInt(1)) }.map(\.0) == ["kept"])
+    }
+
+    @Test(":memory: opens in memory journal mode")
+    func inMemory() throws {
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        #expect(try connection.queryOne("PRAGMA journal_mode") { $0.string(0) } == "memory")
+    }
+
+    @Test("values are bound, never interpolated: quotes and SQL arrive as text")
+    func bindings() throws {
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        let hostile = "x'); DROP TABLE items; --"
+        try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", [hostile, 3])
+        try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", ["none", Int?.none])
+        #expect(try connection.query("SELECT name FROM items ORDER BY id") { $0.string(0) } == [hostile, "none"])
+        #expect(try connection.queryOne("SELECT size FROM items WHERE name = ?", ["none"]) { $0.optionalInt(0) } == .some(nil))
+    }
+
+    @Test("a transaction that throws leaves nothing behind and rethrows the first error")
+    func rollback() throws {
+        let database = try Database(path: ":memory:", migrations: migrations)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try database.write { connection in
+                try connection.execute("INSERT INTO items (name) VALUES ('a')")
+                throw Boom()
+            }
+        }
+        let count = try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } }
+        #expect(count == 0)
+        _ = try database.write { try $0.execute("INSERT INTO items (name) VALUES ('b')") }
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 1)
+    }
+
+    @Test("errors keep the extended code, the message and the SQL, but not the bound values")
+    func errors() throws {
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        try connection.execute("INSERT INTO items (name) VALUES (?)", ["secret-value"])
+        do {
+            try connection.execute("INSERT INTO items (name) VALUES (?)", ["secret-value"])
+            Issue.record("a duplicate must fail")
+        } catch let error as SQLiteError {
+            #expect(error.code == 2067)  // SQLITE_CONSTRAINT_UNIQUE
+            #expect(error.isConstraintViolation)
+            #expect(error.sql == "INSERT INTO items (name) VALUES (?)")
+            #expect(!error.description.contains("secret-value"))
+        }
+        #expect(throws: SQLiteError.self) { try connection.execute("SELECT * FROM nowhere") }
+    }
+
+    @Test("a cached statement is reset and cleared between uses")
+    func statementReuse() throws {
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        for index in 0..<100 {
+            try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", ["n\(index)", index])
+        }
+        let first = try connection.queryOne("SELECT name FROM items WHERE size = ?", [5]) { $0.string(0) }
+        let second = try connection.queryOne("SELECT name FROM items WHERE size = ?", [6]) { $0.string(0) }
+        #expect(first == "n5")
+        #expect(second == "n6")
+    }
+
+    @Test("many threads writing through one Database lose nothing")
+    func concurrentWrites() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try Database(path: path, migrations: migrations)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in 0..<50 {
+                        _ = try database.write {
+                            try $0.execute("INSERT INTO items (name) VALUES (?)", ["\(worker)-\(index)"])
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 400)
+        database.close()
+        #expect(throws: SQLiteError.self) { try database.read { _ in 0 } }
+    }
+}
