@@ -42,11 +42,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(
             name: "EmulatorCoreTests",
-            dependencies: ["EmulatorCore", "MicroHTTP", "SQLiteStore"]
+            dependencies: ["EmulatorCore", "MicroHTTP", "SQLiteStore", "TestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The spec's §2.5 request and its §2.1 answer, compact, at the pinned test time.
 enum BobExample {

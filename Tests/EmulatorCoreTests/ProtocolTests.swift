@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Global conventions of spec §1: authentication, brands, routes, bodies, errors and the order of checks.
 @Suite struct AuthenticationTests {

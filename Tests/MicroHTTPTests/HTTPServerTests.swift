@@ -1,6 +1,7 @@
 import Foundation
 import MicroHTTP
 import Testing
+import TestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -151,28 +152,9 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
     }
 }
 
-/// Writes a request on a fresh connection and reads until the server closes it.
+/// Writes a request on a fresh connection and returns everything the server sent until it closed.
 private func sendRaw(port: Int, _ request: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EIO) }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port)).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-    _ = request.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) }
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = read(fd, &buffer, buffer.count)
-        if count <= 0 { break }
-        received.append(contentsOf: buffer[0..<count])
-    }
-    return String(decoding: received, as: UTF8.self)
+    let reply = try RawHTTP.send(port: port, request, timeoutSeconds: 5)
+    guard reply.status != 0 else { throw POSIXError(.ECONNREFUSED) }
+    return reply.head + "\r\n\r\n" + reply.body
 }
