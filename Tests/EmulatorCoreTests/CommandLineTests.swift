@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The executable's contract, which scripts and the Docker image depend on: flags, environment, the start-up line,
+/// and a clean stop on SIGTERM and SIGINT.
+@Suite struct CommandLineTests {
+    /// The built `reamaze-emulator`, beside the test bundle in the build folder.
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("reamaze-emulator")
+    }
+
+    /// A running emulator process with its first stdout line read.
+    struct Launched {
+        let process: Process
+        let firstLine: String
+        let output: Pipe
+        let errors: Pipe
+
+        /// The base URL announced on the first line.
+        var baseURL: String { String(firstLine.dropFirst("reamaze-emulator listening on ".count)) }
+    }
+
+    static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> Launched {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REAMAZE_EMULATOR_") }
+            .merging(environment) { $1 }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        var line: [UInt8] = []
+        let handle = output.fileHandleForReading
+        while let byte = try handle.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
+        return Launched(process: process, firstLine: String(decoding: line, as: UTF8.self), output: output, errors: errors)
+    }
+
+    static func get(_ url: String, login: String, token: String) async throws -> (Int, String) {
+        var request = URLRequest(url: try #require(URL(string: url)))
+        request.setValue("Basic " + Data("\(login):\(token)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("flags: port 0, the exact start-up line, the bootstrap credentials, and a clean stop on SIGTERM")
+    func flags() async throws {
+        let launched = try Self.launch([
+            "--port", "0", "--database", ":memory:", "--login", "ci@example.com", "--token", "ci-token", "--brand",
+            "ci",
+        ])
+        defer { if launched.process.isRunning { launched.process.terminate() } }
+        #expect(launched.firstLine.hasPrefix("reamaze-emulator listening on http://127.0.0.1:"))
+        let port = try #require(Int(launched.firstLine.split(separator: ":").last ?? ""))
+        #expect(port > 0)
+        let (status, body) = try await Self.get("\(launched.baseURL)/api/v1/contacts", login: "ci@example.com", token: "ci-token")
+        #expect(status == 200)
+        #expect(body == #"{"page_size":30,"page_count":0,"total_count":0,"contacts":[]}"#)
+        let brand = try await Self.get(
+            "\(launched.baseURL.replacingOccurrences(of: "127.0.0.1", with: "ci.localhost"))/api/v1/contacts",
+            login: "ci@example.com", token: "ci-token")
+        #expect(brand.0 == 200, "the --brand brand exists")
+        launched.process.terminate()
+        launched.process.waitUntilExit()
+        #expect(launched.process.terminationReason == .exit)
+        #expect(launched.process.terminationStatus == 0)
+        let rest = String(decoding: launched.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(rest.contains("login: ci@example.com  token: ci-token  brand: ci"))
+    }
+
+    @Test("environment variables configure the same settings; SIGINT stops it cleanly and the data is kept")
+    func environment() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("cli.sqlite").path
+        let fixtures = directory.appendingPathComponent("fixtures.json")
+        try Data(TestFixtures.reassociation.utf8).write(to: fixtures)
+        let environment = [
+            "REAMAZE_EMULATOR_PORT": "0", "REAMAZE_EMULATOR_DATABASE": database,
+            "REAMAZE_EMULATOR_FIXTURES": fixtures.path, "REAMAZE_EMULATOR_LOGIN": "jane@acme-store.com",
+            "REAMAZE_EMULATOR_TOKEN": "env-token", "REAMAZE_EMULATOR_BRAND": "acme",
+        ]
+        for round in 0..<2 {
+            let launched = try Self.launch([], environment: environment)
+            defer { if launched.process.isRunning { launched.process.terminate() } }
+            let (status, body) = try await Self.get(
+                "\(launched.baseURL)/api/v1/contacts/robert@example.com", login: "jane@acme-store.com", token: "env-token")
+            #expect(status == 200, "round \(round)")
+            #expect(body.contains(#""name":"Robert""#))
+            kill(launched.process.processIdentifier, SIGINT)
+            launched.process.waitUntilExit()
+            #expect(launched.process.terminationStatus == 0)
+        }
+        #expect(FileManager.default.fileExists(atPath: database))
+    }
+
+    @Test(
+        "bad settings and bad fixtures stop the start with a message naming the problem",
+        arguments: [
+            (["--port", "70000"], "the port must be 0 to 65535"),
+            (["--auth-failure-status", "500"], "must be 401 or 403"),
+            (["--fixtures", "/nonexistent/fixtures.json"], "cannot read the fixtures file"),
+            (["--log-level", "loud"], "unknown log level"),
+        ])
+    func refusals(arguments: [String], message: String) throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["--port", "0", "--database", ":memory:"] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains(message), "stderr: \(text)")
+    }
+
+    @Test("a fixtures error names the file and the entry")
+    func fixtureError() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json")
+        try Data(#"{"accounts": [{"name": "A", "brands": [{"name": "B", "url": "b.io"}]}]}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["--port", "0", "--database", ":memory:", "--fixtures", file.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("\(file.path): $.accounts[0].brands[0].host: is required"), "stderr: \(text)")
+    }
+}
