@@ -110,17 +110,22 @@ import Testing
             (["--log-level", "loud"], "unknown log level"),
         ])
     func refusals(arguments: [String], message: String) throws {
+        let (status, text) = try Self.runToExit(["--port", "0", "--database", ":memory:"] + arguments)
+        #expect(status != 0)
+        #expect(text.contains(message), "stderr: \(text)")
+    }
+
+    /// Runs the binary until it exits by itself; its exit status and standard error.
+    static func runToExit(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["--port", "0", "--database", ":memory:"] + arguments
+        process.executableURL = binary
+        process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
         try process.run()
         process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(text.contains(message), "stderr: \(text)")
+        return (process.terminationStatus, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     @Test("a fixtures error names the file and the entry")
@@ -128,16 +133,8 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json")
         try Data(#"{"accounts": [{"name": "A", "brands": [{"name": "B", "url": "b.io"}]}]}"#.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["--port", "0", "--database", ":memory:", "--fixtures", file.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (status, text) = try Self.runToExit(["--port", "0", "--database", ":memory:", "--fixtures", file.path])
+        #expect(status != 0)
         #expect(text.contains("\(file.path): $.accounts[0].brands[0].host: is required"), "stderr: \(text)")
     }
 }
