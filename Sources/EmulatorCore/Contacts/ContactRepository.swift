@@ -32,7 +32,7 @@ struct ContactRepository {
         }.map { base in
             ContactRecord(
                 id: base.id, externalID: base.externalID, name: base.name, friendlyName: base.friendlyName,
-                externalAvatarURL: base.avatar, data: try data(contactID: base.id),
+                externalAvatarURL: base.avatar, data: try CustomData(connection: connection, owner: .contact).load(base.id),
                 identities: try identities(contactID: base.id), notes: try notes(contactID: base.id),
                 createdAt: base.createdAt, updatedAt: base.updatedAt)
         }
@@ -45,18 +45,6 @@ struct ContactRepository {
         ) { row in
             Identity(type: IdentityType(rawValue: row.string(0)) ?? .email, identifier: row.string(1))
         }
-    }
-
-    /// The contact's custom attributes in the order they were first set.
-    func data(contactID: Int) throws -> JSONObject {
-        let members = try connection.query(
-            "SELECT key, value_json FROM contact_data WHERE contact_id = ? ORDER BY rowid", [contactID]
-        ) { row in (key: row.string(0), json: row.string(1)) }
-        var object = JSONObject()
-        for member in members {
-            object[member.key] = (try? JSONParser.parse(Array(member.json.utf8))) ?? .string(member.json)
-        }
-        return object
     }
 
     /// The contact's notes, oldest first (by `created_at`, then id).
@@ -104,11 +92,9 @@ struct ContactRepository {
             conditions.append("EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id AND i.type = ?)")
             values.append(type.rawValue)
         }
-        for pair in filter.data {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM contact_data d WHERE d.contact_id = c.id AND d.key = ? AND d.value_text = ?)")
-            values.append(contentsOf: [pair.key, pair.value])
-        }
+        let dataFilters = CustomData(connection: connection, owner: .contact).filters(filter.data, alias: "c")
+        conditions += dataFilters.conditions
+        values += dataFilters.values as [any SQLiteBindable]
         let whereClause = conditions.joined(separator: " AND ")
         let total = try connection.queryOne("SELECT count(*) FROM contacts c WHERE \(whereClause)", values) {
             $0.int(0)
@@ -153,38 +139,9 @@ struct ContactRepository {
             """, [name, friendlyName, externalAvatarURL, contactID]) > 0
     }
 
-    /// Merges `changes` into the contact's data: a `null` value removes the key. Returns true when anything changed.
+    /// Merges `changes` into the contact's data (`null` removes a key); true when anything changed.
     func mergeData(contactID: Int, changes: JSONObject) throws -> Bool {
-        var changed = false
-        for member in changes.members {
-            if member.value.isNull {
-                changed =
-                    try connection.execute(
-                        "DELETE FROM contact_data WHERE contact_id = ? AND key = ?", [contactID, member.key]) > 0
-                    || changed
-            } else {
-                let json = String(decoding: JSONWriter.encode { $0.value(member.value) }, as: UTF8.self)
-                changed =
-                    try connection.execute(
-                        """
-                        INSERT INTO contact_data (contact_id, key, value_json, value_text) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (contact_id, key) DO UPDATE SET value_json = excluded.value_json,
-                            value_text = excluded.value_text
-                        WHERE value_json IS NOT excluded.value_json
-                        """, [contactID, member.key, json, Self.stringForm(member.value)]) > 0 || changed
-            }
-        }
-        return changed
-    }
-
-    /// The string a `data[key]=value` filter compares with: `true` → "true", `3` → "3", strings as they are.
-    static func stringForm(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text): text
-        case .number(let literal): literal
-        case .bool(let flag): flag ? "true" : "false"
-        case .null, .array, .object: String(decoding: JSONWriter.encode { $0.value(value) }, as: UTF8.self)
-        }
+        try CustomData(connection: connection, owner: .contact).merge(contactID, changes)
     }
 
     /// Sets `updated_at` of the contacts to `now`.

@@ -112,11 +112,7 @@ struct FixtureLoader {
                 accountID: accountID, contactID: contactID, type: type, identifier: identifier, matchKey: matchKey,
                 now: created)
         }
-        if let dataNode = try contact.optional("data") {
-            var errors = ValidationErrors()
-            guard let data = FieldReader(object: JSONObject([("data", dataNode.value)])).data("data", &errors) else {
-                throw FixtureError(path: dataNode.path, message: "must be an object of strings, numbers and booleans")
-            }
+        if let data = try contact.optional("data")?.customData() {
             _ = try repository.mergeData(contactID: contactID, changes: data)
         }
         for noteNode in try contact.optional("notes")?.array() ?? [] {
@@ -169,26 +165,21 @@ struct FixtureLoader {
             assigneeID = try staffID(try assignee.email(), accountID: accountID, at: assignee)
         }
         let holdUntil = try conversation.optional("hold_until")?.timestamp()
-        let data = try conversation.optional("data").map { dataNode -> String in
-            var errors = ValidationErrors()
-            guard let data = FieldReader(object: JSONObject([("data", dataNode.value)])).data("data", &errors) else {
-                throw FixtureError(path: dataNode.path, message: "must be an object of strings, numbers and booleans")
-            }
-            return String(decoding: JSONWriter.encode { $0.value(.object(data)) }, as: UTF8.self)
-        } ?? "{}"
+        let data = try conversation.optional("data")?.customData()
         let messages = try conversation.required("messages").array()
         guard !messages.isEmpty else { throw FixtureError(path: node.path + ".messages", message: "needs a message") }
         let conversationID = try insertReturningID(
             """
             INSERT INTO conversations (brand_id, channel_id, slug, subject, status, author_identity_id,
-                author_staff_id, assignee_id, origin, hold_until, data, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                author_staff_id, assignee_id, origin, hold_until, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 brandID, channel.id, slug, subject, status, author.identityID, author.staffID, assigneeID,
-                channel.type, status == 5 ? holdUntil?.milliseconds : nil, data, created.milliseconds,
+                channel.type, status == 5 ? holdUntil?.milliseconds : nil, created.milliseconds,
                 created.milliseconds,
             ], at: node)
+        if let data { _ = try CustomData(connection: connection, owner: .conversation).merge(conversationID, data) }
         for (position, tag) in try (conversation.optional("tag_list")?.array() ?? []).enumerated() {
             try connection.execute(
                 "INSERT OR IGNORE INTO conversation_tags (conversation_id, tag, position) VALUES (?, ?, ?)",
@@ -301,6 +292,15 @@ struct FixtureNode {
         let email = try string().trimmed.lowercased()
         guard Formats.isEmail(email) else { throw FixtureError(path: path, message: "\"\(email)\" is not an email") }
         return email
+    }
+
+    /// Custom attributes one level deep, checked as the API checks them.
+    func customData() throws -> JSONObject {
+        var errors = ValidationErrors()
+        guard let data = FieldReader(object: JSONObject([("data", value)])).data("data", &errors) else {
+            throw FixtureError(path: path, message: "must be an object of strings, numbers and booleans")
+        }
+        return data
     }
 
     func timestamp() throws -> Timestamp {

@@ -103,14 +103,26 @@ enum Schema {
             assignee_id INTEGER REFERENCES staff(id) ON DELETE SET NULL,
             origin INTEGER NOT NULL,
             hold_until INTEGER,
-            data TEXT NOT NULL DEFAULT '{}',
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
             UNIQUE (brand_id, slug),
             CHECK ((author_identity_id IS NULL) <> (author_staff_id IS NULL))
         ) STRICT;
         CREATE INDEX conversations_by_author_identity ON conversations(author_identity_id);
+        CREATE INDEX conversations_by_author_staff ON conversations(author_staff_id);
+        CREATE INDEX conversations_by_assignee ON conversations(assignee_id);
         CREATE INDEX conversations_by_brand_created ON conversations(brand_id, created_at DESC, id DESC);
+
+        CREATE INDEX conversations_by_brand_updated ON conversations(brand_id, updated_at DESC, id DESC);
+        CREATE INDEX conversations_by_channel ON conversations(channel_id);
+
+        CREATE TABLE conversation_data (
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            value_text TEXT NOT NULL,
+            UNIQUE (conversation_id, key)
+        ) STRICT;
 
         CREATE TABLE conversation_tags (
             conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -135,6 +147,8 @@ enum Schema {
         ) STRICT;
         CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at DESC, id DESC);
         CREATE INDEX messages_by_sender_identity ON messages(sender_identity_id);
+        CREATE INDEX messages_by_sender_staff ON messages(sender_staff_id);
+        CREATE INDEX messages_by_origin_id ON messages(conversation_id, origin_id);
         """
     ]
 }

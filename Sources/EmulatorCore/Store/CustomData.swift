@@ -1,0 +1,68 @@
+import SQLiteStore
+
+/// Custom attributes one level deep (`data` of contacts and conversations), stored a row per key so that
+/// `data[key]=value` filters use an index. Keys keep the order they were first set in.
+struct CustomData {
+    /// Whose data: the table and the column naming the owner.
+    enum Owner: String {
+        case contact, conversation
+
+        var table: String { "\(rawValue)_data" }
+        var column: String { "\(rawValue)_id" }
+    }
+
+    let connection: Connection
+    let owner: Owner
+
+    /// The owner's attributes in the order they were first set.
+    func load(_ ownerID: Int) throws -> JSONObject {
+        let members = try connection.query(
+            "SELECT key, value_json FROM \(owner.table) WHERE \(owner.column) = ? ORDER BY rowid", [ownerID]
+        ) { row in (key: row.string(0), json: row.string(1)) }
+        var object = JSONObject()
+        for member in members {
+            object[member.key] = (try? JSONParser.parse(Array(member.json.utf8))) ?? .string(member.json)
+        }
+        return object
+    }
+
+    /// Merges `changes` key by key: a `null` value removes the key. Returns true when anything changed.
+    func merge(_ ownerID: Int, _ changes: JSONObject) throws -> Bool {
+        var changed = false
+        for member in changes.members {
+            let rows: Int
+            if member.value.isNull {
+                rows = try connection.execute(
+                    "DELETE FROM \(owner.table) WHERE \(owner.column) = ? AND key = ?", [ownerID, member.key])
+            } else {
+                let json = String(decoding: JSONWriter.encode { $0.value(member.value) }, as: UTF8.self)
+                rows = try connection.execute(
+                    """
+                    INSERT INTO \(owner.table) (\(owner.column), key, value_json, value_text) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (\(owner.column), key) DO UPDATE SET value_json = excluded.value_json,
+                        value_text = excluded.value_text
+                    WHERE value_json IS NOT excluded.value_json
+                    """, [ownerID, member.key, json, Self.stringForm(member.value)])
+            }
+            changed = rows > 0 || changed
+        }
+        return changed
+    }
+
+    /// SQL conditions (and their values) matching owners whose data holds every pair; `alias` names the owner row.
+    func filters(_ pairs: [(key: String, value: String)], alias: String) -> (conditions: [String], values: [String]) {
+        let condition =
+            "EXISTS (SELECT 1 FROM \(owner.table) d WHERE d.\(owner.column) = \(alias).id AND d.key = ? AND d.value_text = ?)"
+        return (Array(repeating: condition, count: pairs.count), pairs.flatMap { [$0.key, $0.value] })
+    }
+
+    /// The string a `data[key]=value` filter compares with: `true` → "true", `3` → "3", strings as they are.
+    static func stringForm(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .number(let literal): literal
+        case .bool(let flag): flag ? "true" : "false"
+        case .null, .array, .object: String(decoding: JSONWriter.encode { $0.value(value) }, as: UTF8.self)
+        }
+    }
+}
