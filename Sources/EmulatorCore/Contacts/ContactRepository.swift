@@ -16,6 +16,13 @@ struct ContactRepository {
         ) { $0.int(0) }
     }
 
+    /// The contact of the account with this external `id`.
+    func contactID(accountID: Int, externalID: String) throws -> Int? {
+        try connection.queryOne(
+            "SELECT id FROM contacts WHERE account_id = ? AND external_id = ?", [accountID, externalID]
+        ) { $0.int(0) }
+    }
+
     /// The contact with its identities, data and notes.
     func load(contactID: Int) throws -> ContactRecord? {
         try connection.queryOne(
@@ -95,16 +102,11 @@ struct ContactRepository {
         let dataFilters = CustomData(connection: connection, owner: .contact).filters(filter.data, alias: "c")
         conditions += dataFilters.conditions
         values += dataFilters.values as [any SQLiteBindable]
-        let whereClause = conditions.joined(separator: " AND ")
-        let total = try connection.queryOne("SELECT count(*) FROM contacts c WHERE \(whereClause)", values) {
-            $0.int(0)
-        } ?? 0
         let order = filter.newestFirst ? "c.created_at DESC, c.id DESC" : "c.sort_name IS NULL, c.sort_name, c.id"
-        let ids = try connection.query(
-            "SELECT c.id FROM contacts c WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
-            values + [Page<ContactRecord>.size, Page<ContactRecord>.offset(of: page)]
-        ) { $0.int(0) }
-        return Page(totalCount: total, items: try ids.compactMap { try load(contactID: $0) })
+        return try Page.fetch(
+            connection, select: "c.id", from: "FROM contacts c WHERE \(conditions.joined(separator: " AND "))",
+            values: values, order: order, page: page
+        ) { $0.int(0) }.compactMap { try load(contactID: $0) }
     }
 
     // MARK: Writes
@@ -162,9 +164,7 @@ struct ContactRepository {
 
     /// Whether an external `id` is taken in the account.
     func externalIDTaken(accountID: Int, externalID: String) throws -> Bool {
-        try connection.queryOne(
-            "SELECT 1 FROM contacts WHERE account_id = ? AND external_id = ?", [accountID, externalID]
-        ) { _ in true } ?? false
+        try contactID(accountID: accountID, externalID: externalID) != nil
     }
 
     /// What attaching an identity did.

@@ -24,7 +24,10 @@ public final class Emulator: Sendable {
         self.environment = environment
         self.logger = logger
         self.database = try Database(path: configuration.databasePath, migrations: Schema.migrations)
-        self.router = Router(routes: ContactsHandlers.routes + IdentitiesHandlers.routes + NotesHandlers.routes)
+        self.router = Router(
+            routes: ContactsHandlers.routes + IdentitiesHandlers.routes + NotesHandlers.routes
+                + ConversationsHandlers.routes + MessagesHandlers.routes + ChannelsHandlers.routes
+                + StaffHandlers.routes)
         let now = environment.now()
         try database.write { connection in
             let isEmpty = try connection.queryOne("SELECT count(*) FROM accounts") { $0.int(0) } == 0
@@ -71,12 +74,13 @@ public final class Emulator: Sendable {
         } catch APIError.unauthorized {
             throw configuration.authFailureStatus == .forbidden ? APIError.forbidden : APIError.unauthorized
         }
-        let brand = try BrandResolver(database: database).resolve(host: request.header("Host"), accountID: staff.accountID)
+        let host = request.header("Host")
+        let brand = try BrandResolver(database: database).resolve(host: host, accountID: staff.accountID)
         if request.bodyExceededLimit { throw APIError.payloadTooLarge }
         let body = try Self.parseBody(request.body)
         let context = RequestContext(
             staff: staff, brand: brand, parameters: Parameters(query: request.query, body: body),
-            body: body, captures: route.captures, now: environment.now(), database: database)
+            body: body, captures: route.captures, now: environment.now(), database: database, requestHost: host)
         return try route.handler(context)
     }
 

@@ -143,9 +143,8 @@ struct FixtureLoader {
         }
         let categoryNode = try conversation.required("category")
         guard
-            let channel = try connection.queryOne(
-                "SELECT id, channel_type FROM channels WHERE brand_id = ? AND slug = ?",
-                [brandID, try categoryNode.string()], { (id: $0.int(0), type: $0.int(1)) })
+            let channel = try ChannelRepository(connection: connection).channel(
+                brandID: brandID, slug: try categoryNode.string())
         else { throw FixtureError(path: categoryNode.path, message: "is not a channel slug of the brand") }
         let subject = try conversation.optional("subject")?.string()
         let created = try conversation.optional("created_at")?.timestamp() ?? now
@@ -168,57 +167,51 @@ struct FixtureLoader {
         let data = try conversation.optional("data")?.customData()
         let messages = try conversation.required("messages").array()
         guard !messages.isEmpty else { throw FixtureError(path: node.path + ".messages", message: "needs a message") }
-        let conversationID = try insertReturningID(
-            """
-            INSERT INTO conversations (brand_id, channel_id, slug, subject, status, author_identity_id,
-                author_staff_id, assignee_id, origin, hold_until, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-            """,
-            [
-                brandID, channel.id, slug, subject, status, author.identityID, author.staffID, assigneeID,
-                channel.type, status == 5 ? holdUntil?.milliseconds : nil, created.milliseconds,
-                created.milliseconds,
-            ], at: node)
-        if let data { _ = try CustomData(connection: connection, owner: .conversation).merge(conversationID, data) }
-        for (position, tag) in try (conversation.optional("tag_list")?.array() ?? []).enumerated() {
-            try connection.execute(
-                "INSERT OR IGNORE INTO conversation_tags (conversation_id, tag, position) VALUES (?, ?, ?)",
-                [conversationID, try tag.string(), position])
+        let repository = ConversationRepository(connection: connection)
+        let conversationID = try mappingConstraints(at: node) {
+            try repository.insertConversation(
+                brandID: brandID, channel: channel, slug: slug, subject: subject, status: status,
+                author: author, holdUntil: holdUntil, now: created)
         }
+        if let assigneeID {
+            try connection.execute("UPDATE conversations SET assignee_id = ? WHERE id = ?", [assigneeID, conversationID])
+        }
+        if let data { _ = try CustomData(connection: connection, owner: .conversation).merge(conversationID, data) }
+        var errors = ValidationErrors()
+        let tags = FieldReader(object: conversation.object).tags("tag_list", &errors)
+        if !errors.isEmpty { throw FixtureError(path: node.path + ".tag_list", message: "must be an array of strings") }
+        try repository.replaceTags(conversationID: conversationID, tags: tags ?? [])
         var latest = created
+        var recipients: [String] = []
         for messageNode in messages {
             let message = try messageNode.object()
             let from = try message.optional("from").map { try sender($0, accountID: accountID) } ?? author
             let sentAt = try message.optional("created_at")?.timestamp() ?? latest
             latest = max(latest, sentAt)
-            let recipients = try (message.optional("recipients")?.array() ?? []).map { try $0.email() }
+            recipients = MessageSenders.merged(
+                recipients, try (message.optional("recipients")?.array() ?? []).map { try $0.email() })
             let attachments = try (message.optional("attachments")?.array() ?? []).map { node -> String in
                 let url = try node.string()
                 guard Formats.isWebURL(url) else { throw FixtureError(path: node.path, message: "is not a URL") }
                 return url
             }
-            try connection.execute(
-                """
-                INSERT INTO messages (conversation_id, body, visibility, origin_id, sender_identity_id,
-                    sender_staff_id, recipients, attachments, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    conversationID, try message.required("body").string(),
-                    try message.optional("visibility")?.int() ?? 0, try message.optional("origin_id")?.string(),
-                    from.identityID, from.staffID, Self.jsonArray(recipients), Self.jsonArray(attachments),
-                    sentAt.milliseconds,
-                ])
+            let visibility = try message.optional("visibility")?.int() ?? 0
+            guard visibility == 0 || visibility == 1 else {
+                throw FixtureError(path: messageNode.path + ".visibility", message: "must be 0 or 1")
+            }
+            _ = try repository.insertMessage(
+                conversationID: conversationID, body: try message.required("body").string(), visibility: visibility,
+                originID: try message.optional("origin_id")?.string(), sender: from, recipients: recipients,
+                attachments: attachments, now: sentAt)
         }
-        try connection.execute(
-            "UPDATE conversations SET updated_at = ? WHERE id = ?", [latest.milliseconds, conversationID])
+        try repository.touch(conversationID: conversationID, now: latest)
     }
 
     /// A message or conversation sender: `{"staff": email}` or an identity `{"type", "identifier"}` of a contact.
-    private func sender(_ node: FixtureNode, accountID: Int) throws -> (identityID: Int?, staffID: Int?) {
+    private func sender(_ node: FixtureNode, accountID: Int) throws -> SenderRef {
         let object = try node.object()
         if let staff = try object.optional("staff") {
-            return (nil, try staffID(try staff.email(), accountID: accountID, at: staff))
+            return SenderRef(staffID: try staffID(try staff.email(), accountID: accountID, at: staff))
         }
         let (type, identifier, matchKey) = try node.identity()
         guard
@@ -227,7 +220,7 @@ struct FixtureLoader {
         else {
             throw FixtureError(path: node.path, message: "no contact of the account has \(type.rawValue) \(identifier)")
         }
-        return (owner.identityID, nil)
+        return SenderRef(identityID: owner.identityID)
     }
 
     private func staffID(_ email: String, accountID: Int, at node: FixtureNode) throws -> Int {
@@ -241,15 +234,16 @@ struct FixtureLoader {
     private func insertReturningID(_ sql: String, _ values: [any SQLiteBindable], at node: FixtureNode? = nil)
         throws -> Int
     {
+        try mappingConstraints(at: node) { try connection.queryOne(sql, values) { $0.int(0) } ?? 0 }
+    }
+
+    /// Runs an insert; a uniqueness or other constraint failure becomes an error naming the entry.
+    private func mappingConstraints<T>(at node: FixtureNode?, _ body: () throws -> T) throws -> T {
         do {
-            return try connection.queryOne(sql, values) { $0.int(0) } ?? 0
+            return try body()
         } catch let error as SQLiteError where error.isConstraintViolation {
             throw FixtureError(path: node?.path ?? "$", message: "duplicates an existing entry (\(error.message))")
         }
-    }
-
-    static func jsonArray(_ strings: [String]) -> String {
-        String(decoding: JSONWriter.encode { writer in writer.array { for s in strings { $0.string(s) } } }, as: UTF8.self)
     }
 }
 

@@ -25,6 +25,8 @@ struct RequestContext {
     let now: Timestamp
     /// The store.
     let database: Database
+    /// The Host header as sent, if any.
+    let requestHost: String?
 
     /// The account the request acts in.
     var accountID: Int { staff.accountID }

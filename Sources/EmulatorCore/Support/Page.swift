@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// One page of a list (spec §1.9): 30 items a page, 1-based.
 struct Page<Item> {
     /// Always 30: no request parameter changes it.
@@ -18,4 +20,23 @@ struct Page<Item> {
 
     /// The SQL offset of a 1-based page number.
     static func offset(of number: Int) -> Int { (number - 1) * size }
+}
+
+extension Page {
+    /// Counts the rows of `from` (a `FROM … WHERE …` clause) and reads one page of them in `order`: the one way every
+    /// list is paged.
+    static func fetch(
+        _ connection: Connection, select: String, from: String, values: [any SQLiteBindable], order: String,
+        page number: Int, map: (Row) throws -> Item
+    ) throws -> Page<Item> {
+        let total = try connection.queryOne("SELECT count(*) \(from)", values) { $0.int(0) } ?? 0
+        let items = try connection.query(
+            "SELECT \(select) \(from) ORDER BY \(order) LIMIT ? OFFSET ?", values + [size, offset(of: number)], map)
+        return Page(totalCount: total, items: items)
+    }
+
+    /// The same page with each item replaced by what `transform` loads for it (nil drops it).
+    func compactMap<Other>(_ transform: (Item) throws -> Other?) rethrows -> Page<Other> {
+        Page<Other>(totalCount: totalCount, items: try items.compactMap(transform))
+    }
 }

@@ -17,9 +17,11 @@ enum Slug {
         return slug.isEmpty ? "conversation" : slug
     }
 
-    /// The base slug, or the first of `-2`, `-3`, … that `isTaken` says is free.
-    static func unique(for subject: String?, isTaken: (String) throws -> Bool) rethrows -> String {
-        let base = base(for: subject)
+    /// The base slug (of `subject`, or `base` when given), or the first of `-2`, `-3`, … that `isTaken` says is free.
+    static func unique(for subject: String?, base given: String? = nil, isTaken: (String) throws -> Bool) rethrows
+        -> String
+    {
+        let base = given ?? base(for: subject)
         if try !isTaken(base) { return base }
         var suffix = 2
         while try isTaken("\(base)-\(suffix)") { suffix += 1 }

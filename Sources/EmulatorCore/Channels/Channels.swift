@@ -1,0 +1,113 @@
+import MicroHTTP
+import SQLiteStore
+
+/// A channel of a brand (spec §7).
+struct ChannelRecord: Sendable {
+    let id: Int
+    let brandID: Int
+    let name: String
+    let slug: String
+    let email: String
+    /// The channel type: 1 Email, 6 Chat, 9 SMS, … (spec §7).
+    let type: Int
+    let visibility: Int
+    let createdAt: Timestamp
+    let updatedAt: Timestamp
+    let brandName: String
+    let brandURL: String
+}
+
+/// The SQL behind channels.
+struct ChannelRepository {
+    let connection: Connection
+
+    private static let selected = """
+        ch.id, ch.brand_id, ch.name, ch.slug, ch.email, ch.channel_type, ch.visibility, ch.created_at, ch.updated_at,
+            b.name, b.url
+        """
+    private static let joined = "FROM channels ch JOIN brands b ON b.id = ch.brand_id"
+    private static let columns = "SELECT \(selected) \(joined)"
+
+    static func record(_ row: Row, from column: Int32 = 0) -> ChannelRecord {
+        ChannelRecord(
+            id: row.int(column), brandID: row.int(column + 1), name: row.string(column + 2),
+            slug: row.string(column + 3), email: row.string(column + 4), type: row.int(column + 5),
+            visibility: row.int(column + 6), createdAt: Timestamp(milliseconds: row.int64(column + 7)),
+            updatedAt: Timestamp(milliseconds: row.int64(column + 8)), brandName: row.string(column + 9),
+            brandURL: row.string(column + 10))
+    }
+
+    /// The brand's channel with this slug.
+    func channel(brandID: Int, slug: String) throws -> ChannelRecord? {
+        try connection.queryOne("\(Self.columns) WHERE ch.brand_id = ? AND ch.slug = ?", [brandID, slug]) {
+            Self.record($0)
+        }
+    }
+
+    /// A channel by id.
+    func channel(id: Int) throws -> ChannelRecord? {
+        try connection.queryOne("\(Self.columns) WHERE ch.id = ?", [id]) { Self.record($0) }
+    }
+
+    /// One page of the brand's channels, oldest first.
+    func list(brandID: Int, page: Int) throws -> Page<ChannelRecord> {
+        try Page.fetch(
+            connection, select: Self.selected, from: "\(Self.joined) WHERE ch.brand_id = ?", values: [brandID],
+            order: "ch.created_at, ch.id", page: page
+        ) { Self.record($0) }
+    }
+}
+
+extension JSONWriter {
+    /// `{"name","slug","email","channel"}`: a conversation's `category` (spec §5.1).
+    mutating func category(_ channel: ChannelRecord) {
+        object { writer in
+            writer.field("name", channel.name)
+            writer.field("slug", channel.slug)
+            writer.field("email", channel.email)
+            writer.field("channel", channel.type)
+        }
+    }
+
+    /// The channel object of spec §7.
+    mutating func channel(_ channel: ChannelRecord) {
+        object { writer in
+            writer.field("name", channel.name)
+            writer.field("slug", channel.slug)
+            writer.field("email", channel.email)
+            writer.field("channel", channel.type)
+            writer.field("visibility", channel.visibility)
+            writer.field("created_at", channel.createdAt.iso8601)
+            writer.field("updated_at", channel.updatedAt.iso8601)
+            writer.key("brand")
+            writer.object { writer in
+                writer.field("name", channel.brandName)
+                writer.field("url", channel.brandURL)
+            }
+        }
+    }
+}
+
+/// `GET /channels` and `GET /channels/{slug}` (spec §7).
+enum ChannelsHandlers {
+    static let routes: [Route] = [
+        Route("channels", [("GET", list)]),
+        Route("channels/:slug", [("GET", show)]),
+    ]
+
+    static func list(_ context: RequestContext) throws -> HTTPResponse {
+        let pageNumber = Page<ChannelRecord>.number(from: context.parameters.string("page"))
+        let page = try context.database.read { connection in
+            try ChannelRepository(connection: connection).list(brandID: context.brand.id, page: pageNumber)
+        }
+        return JSONResponse.make { $0.page(page, key: "channels") { writer, channel in writer.channel(channel) } }
+    }
+
+    static func show(_ context: RequestContext) throws -> HTTPResponse {
+        let channel = try context.database.read { connection in
+            try ChannelRepository(connection: connection).channel(brandID: context.brand.id, slug: context.captures[0])
+        }
+        guard let channel else { throw APIError.notFound }
+        return JSONResponse.make { $0.channel(channel) }
+    }
+}

@@ -1,0 +1,385 @@
+import SQLiteStore
+
+/// The SQL behind conversations and messages. Like ``ContactRepository``, it runs inside the caller's transaction.
+///
+/// A conversation's author and a customer message's sender are identities, so the contact shown is always the
+/// identity's current owner: re-association needs no change here (ARCHITECTURE.md, "The data model's one idea").
+struct ConversationRepository {
+    let connection: Connection
+
+    var contacts: ContactRepository { ContactRepository(connection: connection) }
+
+    // MARK: Finding
+
+    /// The conversation of the brand with this slug.
+    func conversationID(brandID: Int, slug: String) throws -> Int? {
+        try connection.queryOne("SELECT id FROM conversations WHERE brand_id = ? AND slug = ?", [brandID, slug]) {
+            $0.int(0)
+        }
+    }
+
+    /// The conversation of the brand with this internal id.
+    func conversationID(brandID: Int, id: Int) throws -> Int? {
+        try connection.queryOne("SELECT id FROM conversations WHERE brand_id = ? AND id = ?", [brandID, id]) {
+            $0.int(0)
+        }
+    }
+
+    /// The conversation of the channel whose first message has this origin id (spec §5.5, §5.6).
+    func conversationID(channelID: Int, originID: String) throws -> Int? {
+        try connection.queryOne(
+            """
+            SELECT c.id FROM conversations c
+            WHERE c.channel_id = ? AND (SELECT m.origin_id FROM messages m WHERE m.conversation_id = c.id
+                ORDER BY m.created_at, m.id LIMIT 1) = ?
+            ORDER BY c.id LIMIT 1
+            """, [channelID, originID]
+        ) { $0.int(0) }
+    }
+
+    /// Whether the slug is taken in the brand.
+    func slugTaken(brandID: Int, slug: String) throws -> Bool {
+        try conversationID(brandID: brandID, slug: slug) != nil
+    }
+
+    // MARK: Loading
+
+    /// The conversation with its author, assignee, channel, tags, data and message summaries.
+    func load(conversationID: Int) throws -> ConversationRecord? {
+        guard
+            let row = try connection.queryOne(
+                """
+                SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
+                    c.origin, c.hold_until, c.created_at, c.updated_at,
+                    (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id),
+                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+                FROM conversations c WHERE c.id = ?
+                """, [conversationID],
+                { row in
+                    (
+                        id: row.int(0), brandID: row.int(1), channelID: row.int(2), slug: row.string(3),
+                        subject: row.optionalString(4), status: row.int(5), authorStaffID: row.optionalInt(6),
+                        assigneeID: row.optionalInt(7), origin: row.int(8), holdUntil: row.optionalInt64(9),
+                        createdAt: row.int64(10), updatedAt: row.int64(11), authorContactID: row.optionalInt(12),
+                        messageCount: row.int(13)
+                    )
+                })
+        else { return nil }
+        guard let channel = try ChannelRepository(connection: connection).channel(id: row.channelID),
+            let author = try sender(contactID: row.authorContactID, staffID: row.authorStaffID)
+        else { return nil }
+        let staff = StaffRepository(connection: connection)
+        return ConversationRecord(
+            id: row.id, brandID: row.brandID, slug: row.slug, subject: row.subject, status: row.status,
+            createdAt: Timestamp(milliseconds: row.createdAt), updatedAt: Timestamp(milliseconds: row.updatedAt),
+            tags: try tags(conversationID: row.id),
+            firstMessageBody: try connection.queryOne(
+                "SELECT body FROM messages WHERE conversation_id = ? ORDER BY created_at, id LIMIT 1", [row.id]
+            ) { $0.string(0) },
+            lastCustomerMessage: try lastMessage(conversationID: row.id, fromStaff: false),
+            lastStaffMessage: try lastMessage(conversationID: row.id, fromStaff: true),
+            author: author, assignee: try row.assigneeID.flatMap { try staff.staff(id: $0) }, channel: channel,
+            data: try CustomData(connection: connection, owner: .conversation).load(row.id), origin: row.origin,
+            holdUntil: row.holdUntil.map(Timestamp.init(milliseconds:)), messageCount: row.messageCount)
+    }
+
+    private func sender(contactID: Int?, staffID: Int?) throws -> Sender? {
+        if let contactID, let contact = try contacts.load(contactID: contactID) { return .contact(contact) }
+        if let staffID, let staff = try StaffRepository(connection: connection).staff(id: staffID) {
+            return .staff(staff)
+        }
+        return nil
+    }
+
+    /// The conversation's tags in the order given.
+    func tags(conversationID: Int) throws -> [String] {
+        try connection.query(
+            "SELECT tag FROM conversation_tags WHERE conversation_id = ? ORDER BY position", [conversationID]
+        ) { $0.string(0) }
+    }
+
+    /// The newest regular (visibility 0) message of staff or of customers.
+    private func lastMessage(conversationID: Int, fromStaff: Bool) throws -> MessageSummary? {
+        let sender = fromStaff ? "sender_staff_id" : "sender_identity_id"
+        return try connection.queryOne(
+            """
+            SELECT body, created_at FROM messages
+            WHERE conversation_id = ? AND \(sender) IS NOT NULL AND visibility = 0
+            ORDER BY created_at DESC, id DESC LIMIT 1
+            """, [conversationID]
+        ) { MessageSummary(body: $0.string(0), createdAt: Timestamp(milliseconds: $0.int64(1))) }
+    }
+
+    /// A message with its sender, recipients and conversation.
+    func loadMessage(id: Int, accountID: Int) throws -> MessageRecord? {
+        guard
+            let row = try connection.queryOne(
+                """
+                SELECT m.id, m.body, m.visibility, m.origin_id, m.sender_staff_id, m.recipients, m.attachments,
+                    m.created_at, c.origin, c.subject, c.slug, c.created_at, c.channel_id,
+                    (SELECT i.contact_id FROM identities i WHERE i.id = m.sender_identity_id)
+                FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?
+                """, [id],
+                { row in
+                    (
+                        id: row.int(0), body: row.string(1), visibility: row.int(2), originID: row.optionalString(3),
+                        senderStaffID: row.optionalInt(4), recipients: row.string(5), attachments: row.string(6),
+                        createdAt: row.int64(7), origin: row.int(8), subject: row.optionalString(9),
+                        slug: row.string(10), conversationCreatedAt: row.int64(11), channelID: row.int(12),
+                        senderContactID: row.optionalInt(13)
+                    )
+                })
+        else { return nil }
+        guard let channel = try ChannelRepository(connection: connection).channel(id: row.channelID),
+            let sender = try sender(contactID: row.senderContactID, staffID: row.senderStaffID)
+        else { return nil }
+        return MessageRecord(
+            id: row.id, body: row.body, visibility: row.visibility, origin: row.origin, originID: row.originID,
+            createdAt: Timestamp(milliseconds: row.createdAt), sender: sender,
+            recipients: try Self.strings(fromJSON: row.recipients).map {
+                Recipient(name: try recipientName($0, accountID: accountID), email: $0)
+            },
+            attachments: Self.strings(fromJSON: row.attachments), conversationSubject: row.subject,
+            conversationSlug: row.slug, conversationCreatedAt: Timestamp(milliseconds: row.conversationCreatedAt),
+            channel: channel)
+    }
+
+    /// The name of the staff user or contact of the account owning an email, else nil (spec §6.1).
+    private func recipientName(_ email: String, accountID: Int) throws -> String? {
+        if let staff = try StaffRepository(connection: connection).staff(accountID: accountID, email: email) {
+            return staff.name
+        }
+        guard let contactID = try contacts.contactID(accountID: accountID, type: .email, identifier: email) else {
+            return nil
+        }
+        return try connection.queryOne("SELECT name FROM contacts WHERE id = ?", [contactID]) { $0.optionalString(0) }
+            ?? nil
+    }
+
+    /// The recipients of the conversation so far: the snapshot on its newest message.
+    func currentRecipients(conversationID: Int) throws -> [String] {
+        let json = try connection.queryOne(
+            "SELECT recipients FROM messages WHERE conversation_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+            [conversationID]
+        ) { $0.string(0) }
+        return Self.strings(fromJSON: json ?? "[]")
+    }
+
+    /// The message of the conversation with this origin id, if any.
+    func messageID(conversationID: Int, originID: String) throws -> Int? {
+        try connection.queryOne(
+            "SELECT id FROM messages WHERE conversation_id = ? AND origin_id = ? ORDER BY id LIMIT 1",
+            [conversationID, originID]
+        ) { $0.int(0) }
+    }
+
+    // MARK: Listing
+
+    /// One page of the brand's conversations (spec §5.4).
+    func list(brandID: Int, filter: ConversationListFilter, page: Int) throws -> Page<ConversationRecord> {
+        var conditions = ["c.brand_id = ?"]
+        var values: [any SQLiteBindable] = [brandID]
+        switch filter.status {
+        case .notArchived: conditions.append("c.status <> 4")
+        case .archived: conditions.append("c.status = 4")
+        case .open: conditions.append("c.status = 0")
+        case .unassigned: conditions.append("c.assignee_id IS NULL AND c.status <> 4")
+        case .all: break
+        }
+        if let contactID = filter.authorContactID {
+            conditions.append("c.author_identity_id IN (SELECT id FROM identities WHERE contact_id = ?)")
+            values.append(contactID)
+        }
+        if !filter.tags.isEmpty {
+            conditions.append(Self.anyTagCondition(count: filter.tags.count))
+            values += filter.tags as [any SQLiteBindable]
+        }
+        if let channelID = filter.channelID {
+            conditions.append("c.channel_id = ?")
+            values.append(channelID)
+        }
+        let dataFilters = CustomData(connection: connection, owner: .conversation).filters(filter.data, alias: "c")
+        conditions += dataFilters.conditions
+        values += dataFilters.values as [any SQLiteBindable]
+        if let start = filter.createdFrom {
+            conditions.append("c.created_at >= ?")
+            values.append(start.milliseconds)
+        }
+        if let end = filter.createdBefore {
+            conditions.append("c.created_at < ?")
+            values.append(end.milliseconds)
+        }
+        let order: String
+        switch filter.sort {
+        case .created: order = "c.created_at DESC, c.id DESC"
+        case .changed: order = "c.updated_at DESC, c.id DESC"
+        case .customerActivity:
+            order = """
+                coalesce((SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id \
+                AND m.sender_identity_id IS NOT NULL AND m.visibility = 0), c.created_at) DESC, c.id DESC
+                """
+        }
+        return try Page.fetch(
+            connection, select: "c.id", from: "FROM conversations c WHERE \(conditions.joined(separator: " AND "))",
+            values: values, order: order, page: page
+        ) { $0.int(0) }.compactMap { try load(conversationID: $0) }
+    }
+
+    /// One page of the brand's messages, or of one conversation's, newest first (spec §6.2).
+    func listMessages(brandID: Int, accountID: Int, filter: MessageListFilter, page: Int) throws -> Page<MessageRecord>
+    {
+        var conditions = ["c.brand_id = ?"]
+        var values: [any SQLiteBindable] = [brandID]
+        if let conversationID = filter.conversationID {
+            conditions.append("m.conversation_id = ?")
+            values.append(conversationID)
+        }
+        switch filter.senderKind {
+        case .staff?: conditions.append("m.sender_staff_id IS NOT NULL")
+        case .customer?: conditions.append("m.sender_identity_id IS NOT NULL")
+        case nil: break
+        }
+        if !filter.tags.isEmpty {
+            conditions.append(Self.anyTagCondition(count: filter.tags.count))
+            values += filter.tags as [any SQLiteBindable]
+        }
+        if let origin = filter.origin {
+            conditions.append("c.origin = ?")
+            values.append(origin)
+        }
+        switch filter.sentBy {
+        case .staff(let staffID)?:
+            conditions.append("m.sender_staff_id = ?")
+            values.append(staffID)
+        case .contact(let contactID)?:
+            conditions.append("m.sender_identity_id IN (SELECT id FROM identities WHERE contact_id = ?)")
+            values.append(contactID)
+        case .nobody?: conditions.append("0")
+        case nil: break
+        }
+        return try Page.fetch(
+            connection, select: "m.id",
+            from: "FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE "
+                + conditions.joined(separator: " AND "),
+            values: values, order: "m.created_at DESC, m.id DESC", page: page
+        ) { $0.int(0) }.compactMap { try loadMessage(id: $0, accountID: accountID) }
+    }
+
+    /// Matches conversations `c` holding any of `count` tags, case-insensitively.
+    private static func anyTagCondition(count: Int) -> String {
+        let marks = Array(repeating: "?", count: count).joined(separator: ", ")
+        return "EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id "
+            + "AND t.tag COLLATE NOCASE IN (\(marks)))"
+    }
+
+    // MARK: Writes
+
+    /// Inserts a conversation row and returns its id.
+    func insertConversation(
+        brandID: Int, channel: ChannelRecord, slug: String, subject: String?, status: Int, author: SenderRef,
+        holdUntil: Timestamp?, now: Timestamp
+    ) throws -> Int {
+        try connection.queryOne(
+            """
+            INSERT INTO conversations (brand_id, channel_id, slug, subject, status, author_identity_id,
+                author_staff_id, origin, hold_until, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                brandID, channel.id, slug, subject, status, author.identityID, author.staffID, channel.type,
+                status == 5 ? holdUntil?.milliseconds : nil, now.milliseconds, now.milliseconds,
+            ]
+        ) { $0.int(0) } ?? 0
+    }
+
+    /// Replaces the conversation's tags.
+    func replaceTags(conversationID: Int, tags: [String]) throws {
+        try connection.execute("DELETE FROM conversation_tags WHERE conversation_id = ?", [conversationID])
+        for (position, tag) in tags.enumerated() {
+            try connection.execute(
+                "INSERT INTO conversation_tags (conversation_id, tag, position) VALUES (?, ?, ?)",
+                [conversationID, tag, position])
+        }
+    }
+
+    /// Inserts a message and returns its id.
+    func insertMessage(
+        conversationID: Int, body: String, visibility: Int, originID: String?, sender: SenderRef,
+        recipients: [String], attachments: [String], now: Timestamp
+    ) throws -> Int {
+        try connection.queryOne(
+            """
+            INSERT INTO messages (conversation_id, body, visibility, origin_id, sender_identity_id, sender_staff_id,
+                recipients, attachments, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                conversationID, body, visibility, originID, sender.identityID, sender.staffID,
+                Self.jsonArray(recipients), Self.jsonArray(attachments), now.milliseconds,
+            ]
+        ) { $0.int(0) } ?? 0
+    }
+
+    /// Sets status (clearing `hold_until` unless it is 5) and `updated_at`.
+    func setStatus(conversationID: Int, status: Int, holdUntil: Timestamp?, now: Timestamp) throws {
+        try connection.execute(
+            """
+            UPDATE conversations SET status = ?1,
+                hold_until = CASE WHEN ?1 = 5 THEN coalesce(?2, hold_until) ELSE NULL END, updated_at = ?3
+            WHERE id = ?4
+            """, [status, holdUntil?.milliseconds, now.milliseconds, conversationID])
+    }
+
+    /// Sets `updated_at`.
+    func touch(conversationID: Int, now: Timestamp) throws {
+        try connection.execute(
+            "UPDATE conversations SET updated_at = ? WHERE id = ?", [now.milliseconds, conversationID])
+    }
+
+    private static func jsonArray(_ strings: [String]) -> String {
+        String(decoding: JSONWriter.encode { writer in writer.array { for text in strings { $0.string(text) } } },
+               as: UTF8.self)
+    }
+
+    static func strings(fromJSON json: String) -> [String] {
+        guard case .array(let elements)? = try? JSONParser.parse(Array(json.utf8)) else { return [] }
+        return elements.compactMap { if case .string(let text) = $0 { text } else { nil } }
+    }
+}
+
+/// The author or sender of a new conversation or message: an identity of a contact, or a staff user.
+struct SenderRef {
+    var identityID: Int?
+    var staffID: Int?
+}
+
+/// The filters of `GET /conversations` (spec §5.4), already validated.
+struct ConversationListFilter {
+    enum StatusFilter { case notArchived, archived, open, unassigned, all }
+    enum Sort { case created, changed, customerActivity }
+
+    var status = StatusFilter.notArchived
+    var authorContactID: Int?
+    var tags: [String] = []
+    var channelID: Int?
+    var data: [(key: String, value: String)] = []
+    var createdFrom: Timestamp?
+    var createdBefore: Timestamp?
+    var sort = Sort.created
+}
+
+/// The filters of the message lists (spec §6.2), already validated.
+struct MessageListFilter {
+    enum SenderKind { case staff, customer }
+    enum SentBy {
+        case staff(Int)
+        case contact(Int)
+        case nobody
+    }
+
+    var conversationID: Int?
+    var senderKind: SenderKind?
+    var tags: [String] = []
+    var origin: Int?
+    var sentBy: SentBy?
+}

@@ -1,0 +1,114 @@
+import MicroHTTP
+import SQLiteStore
+
+/// A staff user as the API shows it (spec §8.1).
+struct StaffRecord: Sendable {
+    let id: Int
+    let name: String?
+    let email: String
+    let createdAt: Timestamp
+    let roleName: String
+    let isAdmin: Bool
+
+    /// `name` if non-blank, else `email`.
+    var displayName: String { Formats.isBlank(name) ? email : name ?? email }
+}
+
+/// The SQL behind staff users.
+struct StaffRepository {
+    let connection: Connection
+
+    private static let selected = "id, name, email, created_at, role_name, is_admin"
+    private static let columns = "SELECT \(selected) FROM staff"
+
+    static func record(_ row: Row) -> StaffRecord {
+        StaffRecord(
+            id: row.int(0), name: row.optionalString(1), email: row.string(2),
+            createdAt: Timestamp(milliseconds: row.int64(3)), roleName: row.string(4), isAdmin: row.bool(5))
+    }
+
+    /// The staff user of the account with this email (case-insensitive).
+    func staff(accountID: Int, email: String) throws -> StaffRecord? {
+        try connection.queryOne(
+            "\(Self.columns) WHERE email = ? AND account_id = ?", [email.trimmed.lowercased(), accountID]
+        ) { Self.record($0) }
+    }
+
+    /// A staff user by id.
+    func staff(id: Int) throws -> StaffRecord? {
+        try connection.queryOne("\(Self.columns) WHERE id = ?", [id]) { Self.record($0) }
+    }
+
+    /// One page of the account's staff, oldest first.
+    func list(accountID: Int, page: Int) throws -> Page<StaffRecord> {
+        try Page.fetch(
+            connection, select: Self.selected, from: "FROM staff WHERE account_id = ?", values: [accountID],
+            order: "created_at, id", page: page, map: Self.record)
+    }
+}
+
+extension JSONWriter {
+    /// The staff object of spec §8.1; passwords and tokens are never written.
+    mutating func staff(_ staff: StaffRecord) {
+        object { writer in
+            writer.field("name", staff.name)
+            writer.field("email", staff.email)
+            writer.field("display_name", staff.displayName)
+            writer.field("created_at", staff.createdAt.iso8601)
+            writer.key("role")
+            writer.object { writer in
+                writer.field("name", staff.roleName)
+                writer.key("admin?")
+                writer.bool(staff.isAdmin)
+            }
+        }
+    }
+}
+
+/// `GET /staff` and `POST /staff` (spec §8).
+enum StaffHandlers {
+    static let routes: [Route] = [Route("staff", [("GET", list), ("POST", create)])]
+
+    static func list(_ context: RequestContext) throws -> HTTPResponse {
+        let pageNumber = Page<StaffRecord>.number(from: context.parameters.string("page"))
+        let page = try context.database.read { connection in
+            try StaffRepository(connection: connection).list(accountID: context.accountID, page: pageNumber)
+        }
+        return JSONResponse.make { $0.page(page, key: "staff") { writer, staff in writer.staff(staff) } }
+    }
+
+    /// Creates a staff user with the role Staff and no API token; no invitation is sent (§8.3).
+    static func create(_ context: RequestContext) throws -> HTTPResponse {
+        guard let body = context.body.root("staff") else { throw ValidationErrors.single("staff", "is missing") }
+        var errors = ValidationErrors()
+        let reader = FieldReader(object: body)
+        let name = reader.string("name", &errors)
+        let email = reader.string("email", &errors).map { $0.trimmed.lowercased() }
+        let password = reader.string("password", &errors) ?? randomPassword()
+        let staff = try context.database.write { connection in
+            if email == nil, !errors.has("email") { errors.add("email", "can't be blank") }
+            if let email {
+                if !Formats.isEmail(email) {
+                    errors.add("email", "is invalid")
+                } else if try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [email], { _ in true }) != nil {
+                    errors.add("email", "has already been taken")
+                }
+            }
+            try errors.throwIfAny()
+            let id = try connection.queryOne(
+                """
+                INSERT INTO staff (account_id, name, email, password, role_name, is_admin, created_at)
+                VALUES (?, ?, ?, ?, 'Staff', 0, ?) RETURNING id
+                """, [context.accountID, name, email, password, context.now.milliseconds]
+            ) { $0.int(0) }
+            return try id.flatMap { try StaffRepository(connection: connection).staff(id: $0) }
+        }
+        guard let staff else { throw APIError.internalError }
+        return JSONResponse.make { $0.staff(staff) }
+    }
+
+    /// A password nobody is told: the user signs in only once fixtures give them a token.
+    private static func randomPassword() -> String {
+        String((0..<24).map { _ in "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! })
+    }
+}
