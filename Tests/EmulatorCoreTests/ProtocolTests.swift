@@ -88,6 +88,12 @@ import TestSupport
             ("PUT", "/api/v1/contacts/bob@example.com/notes", 405, "GET, POST"),
             ("GET", "/api/v1/contacts/bob@example.com/notes/1", 405, "PUT, DELETE"),
             ("POST", "/api/v1/contacts/bob@example.com/notes/1.json", 405, "PUT, DELETE"),
+            ("DELETE", "/api/v1/conversations/order-1001-is-late", 405, "GET, PUT"),
+            ("DELETE", "/api/v1/conversations/order-1001-is-late/messages", 405, "GET, POST"),
+            ("POST", "/api/v1/messages", 405, "GET"),
+            ("PUT", "/api/v1/channels/support", 405, "GET"),
+            ("DELETE", "/api/v1/staff", 405, "GET, POST"),
+            ("GET", "/api/v1/articles", 404, nil),
         ] as [(String, String, Int, String?)])
     func routes(method: String, path: String, status: Int, allow: String?) async throws {
         try await withEmulator { emulator in
