@@ -6,6 +6,15 @@ public struct HTTPResponse: Sendable {
     public var headers: [(name: String, value: String)]
     /// The complete body.
     public var body: [UInt8]
+    /// When true the server closes the connection without sending anything (for fault injection).
+    public var dropsConnection = false
+
+    /// A "response" that closes the connection without an answer.
+    public static let dropConnection: HTTPResponse = {
+        var response = HTTPResponse(status: 0)
+        response.dropsConnection = true
+        return response
+    }()
 
     /// Creates a response value.
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {

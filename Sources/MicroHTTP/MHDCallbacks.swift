@@ -96,7 +96,8 @@ enum MHDCallbacks {
         )
         state.body = []
         let response = server.handler(request)
-        return queue(response, on: connection)
+        // Answering NO makes libmicrohttpd close the connection without a response.
+        return response.dropsConnection ? .NO : queue(response, on: connection)
     }
 
     private static func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {

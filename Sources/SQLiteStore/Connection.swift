@@ -59,6 +59,31 @@ public final class Connection {
         }
     }
 
+    /// Copies this whole database into `destination`, replacing what it held, with SQLite's online backup.
+    ///
+    /// https://www.sqlite.org/backup.html — one step copies every page, so the copy is a consistent image.
+    /// - Throws: ``SQLiteError`` when the destination is busy or the page sizes cannot be reconciled.
+    public func copy(into destination: Connection) throws {
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw SQLiteError(
+                code: sqlite3_extended_errcode(destination.handle), connection: destination.handle, sql: nil)
+        }
+        let stepResult = sqlite3_backup_step(backup, -1)
+        let finishResult = sqlite3_backup_finish(backup)
+        guard stepResult == SQLITE_DONE, finishResult == SQLITE_OK else {
+            throw SQLiteError(code: stepResult == SQLITE_DONE ? finishResult : stepResult, connection: destination.handle,
+                              sql: nil)
+        }
+    }
+
+    /// A private in-memory database holding a copy of this one, for snapshots and resets.
+    /// - Throws: ``SQLiteError`` when the copy fails.
+    public func snapshot() throws -> Connection {
+        let copy = try Connection.open(path: ":memory:", migrations: [])
+        try self.copy(into: copy)
+        return copy
+    }
+
     /// Runs SQL text that may hold several statements and no parameters (schema, pragmas).
     public func executeScript(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?

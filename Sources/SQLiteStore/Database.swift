@@ -26,8 +26,36 @@ public final class Database: @unchecked Sendable {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; nothing it wrote stays if it throws.
     /// - Throws: the first error `body` or the commit threw.
+    @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
         try withConnection { connection in try connection.transaction { try body(connection) } }
+    }
+
+    /// A consistent copy of the whole database, held in memory until released.
+    /// - Throws: ``SQLiteError`` when the copy fails.
+    public func snapshot() throws -> Snapshot {
+        Snapshot(connection: try withConnection { try $0.snapshot() })
+    }
+
+    /// A copy of this database's schema with no rows: the state a reset to "nothing" restores.
+    /// - Throws: ``SQLiteError`` when the copy fails.
+    public func snapshotOfEmptySchema() throws -> Snapshot {
+        let copy = try withConnection { try $0.snapshot() }
+        let tables = try copy.query(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ) { $0.string(0) }
+        try copy.executeScript("PRAGMA foreign_keys=OFF;")
+        for table in tables { try copy.execute("DELETE FROM \"\(table)\"") }
+        if try copy.queryOne("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'", [], { _ in true }) != nil {
+            try copy.execute("DELETE FROM sqlite_sequence")
+        }
+        return Snapshot(connection: copy)
+    }
+
+    /// Replaces the whole database with a snapshot's content, in one step that no request observes half done.
+    /// - Throws: ``SQLiteError`` when the copy fails; the database is then unchanged.
+    public func restore(_ snapshot: Snapshot) throws {
+        try withConnection { connection in try snapshot.connection.copy(into: connection) }
     }
 
     /// Closes the connection; later calls throw.
@@ -42,5 +70,20 @@ public final class Database: @unchecked Sendable {
         defer { pthread_mutex_unlock(&mutex) }
         guard let connection else { throw SQLiteError(code: 21, message: "database is closed", sql: nil) }
         return try body(connection)
+    }
+}
+
+/// A copy of a whole database, made by ``Database/snapshot()`` and put back by ``Database/restore(_:)``.
+public final class Snapshot: @unchecked Sendable {
+    // Only ever read by copy(into:) under the owning Database's lock; never changed after creation.
+    let connection: Connection
+    /// The size of the copy in bytes (pages × page size).
+    public let sizeInBytes: Int
+
+    init(connection: Connection) {
+        self.connection = connection
+        let pages = (try? connection.queryOne("PRAGMA page_count") { $0.int(0) }) ?? nil
+        let pageSize = (try? connection.queryOne("PRAGMA page_size") { $0.int(0) }) ?? nil
+        sizeInBytes = (pages ?? 0) * (pageSize ?? 0)
     }
 }

@@ -45,6 +45,15 @@ struct Serve: ParsableCommand {
     @Option(help: "Status of a failed login, 401 or 403. [env: REAMAZE_EMULATOR_AUTH_FAILURE_STATUS] (default: 401)")
     var authFailureStatus: Int?
 
+    @Option(help: "Requests per API token per minute; off when absent. [env: REAMAZE_EMULATOR_RATE_LIMIT]")
+    var rateLimit: Int?
+
+    @Option(help: "API requests the journal keeps. [env: REAMAZE_EMULATOR_JOURNAL_SIZE] (default: 1000)")
+    var journalSize: Int?
+
+    @Option(help: "Bearer token the control plane requires. [env: REAMAZE_EMULATOR_ADMIN_TOKEN] (default: none)")
+    var adminToken: String?
+
     @Option(help: "trace, debug, info, notice, warning, error. [env: REAMAZE_EMULATOR_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
@@ -77,6 +86,13 @@ struct Serve: ParsableCommand {
             }
             configuration.authFailureStatus = parsed
         }
+        if let limit = try number(rateLimit, "RATE_LIMIT") {
+            guard limit > 0 else { throw ValidationError("the rate limit must be a positive integer, got \(limit)") }
+            configuration.rateLimit = limit
+        }
+        configuration.journalSize = try number(journalSize, "JOURNAL_SIZE") ?? configuration.journalSize
+        guard configuration.journalSize >= 0 else { throw ValidationError("the journal size cannot be negative") }
+        configuration.adminToken = setting(adminToken, "ADMIN_TOKEN")
         guard (0...65_535).contains(configuration.port) else {
             throw ValidationError("the port must be 0 to 65535, got \(configuration.port)")
         }
@@ -110,6 +126,7 @@ struct Serve: ParsableCommand {
         print("  API base URL: \(server.baseURL)/api/v1")
         print("  login: \(configuration.login)  token: \(configuration.token)  brand: \(configuration.brand)")
         print("  database: \(configuration.databasePath)")
+        print("  control plane: \(server.baseURL)/__emulator (health: \(server.baseURL)/__emulator/health)")
         print("  try: curl -u '\(configuration.login):\(configuration.token)' \(server.baseURL)/api/v1/contacts")
         fflush(nil)
 

@@ -32,13 +32,11 @@ import Testing
 @Suite struct FixtureTests {
     func loadError(_ fixtures: String) -> String? {
         do {
-            _ = try Emulator(
-                configuration: {
-                    var configuration = EmulatorConfiguration()
-                    configuration.databasePath = ":memory:"
-                    return configuration
-                }(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                fixtures: Array(fixtures.utf8))
+            var configuration = EmulatorConfiguration()
+            configuration.databasePath = ":memory:"
+            let emulator = try Emulator(
+                configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            try emulator.start(fixtures: Array(fixtures.utf8))
             return nil
         } catch {
             return String(describing: error)

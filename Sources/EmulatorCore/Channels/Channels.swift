@@ -49,6 +49,13 @@ struct ChannelRepository {
         try connection.queryOne("\(Self.columns) WHERE ch.id = ?", [id]) { Self.record($0) }
     }
 
+    /// All of the brand's channels, oldest first.
+    func all(brandID: Int) throws -> [ChannelRecord] {
+        try connection.query("\(Self.columns) WHERE ch.brand_id = ? ORDER BY ch.created_at, ch.id", [brandID]) {
+            Self.record($0)
+        }
+    }
+
     /// One page of the brand's channels, oldest first.
     func list(brandID: Int, page: Int) throws -> Page<ChannelRecord> {
         try Page.fetch(
@@ -90,7 +97,7 @@ extension JSONWriter {
 
 /// `GET /channels` and `GET /channels/{slug}` (spec §7).
 enum ChannelsHandlers {
-    static let routes: [Route] = [
+    static let routes: [Route<RouteHandler>] = [
         Route("channels", [("GET", list)]),
         Route("channels/:slug", [("GET", show)]),
     ]

@@ -45,12 +45,7 @@ extension JSONWriter {
         object { writer in
             writer.key("identities")
             writer.array { writer in
-                for identity in identities {
-                    writer.object { writer in
-                        writer.field("type", identity.type.rawValue)
-                        writer.field("identifier", identity.identifier)
-                    }
-                }
+                for identity in identities { writer.identity(identity) }
             }
         }
     }

@@ -2,7 +2,7 @@ import MicroHTTP
 
 /// `GET/POST /contacts` and `GET/PUT /contacts/{identifier}` (spec §2).
 enum ContactsHandlers {
-    static let routes: [Route] = [
+    static let routes: [Route<RouteHandler>] = [
         Route("contacts", [("GET", list), ("POST", create)]),
         Route("contacts/:identifier", [("GET", show), ("PUT", update)]),
     ]

@@ -2,7 +2,7 @@ import MicroHTTP
 
 /// `GET/POST /contacts/{identifier}/identities` (spec §3).
 enum IdentitiesHandlers {
-    static let routes: [Route] = [
+    static let routes: [Route<RouteHandler>] = [
         Route("contacts/:identifier/identities", [("GET", list), ("POST", attach)])
     ]
 

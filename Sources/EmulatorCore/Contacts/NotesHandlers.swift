@@ -3,7 +3,7 @@ import SQLiteStore
 
 /// `GET/POST /contacts/{identifier}/notes` and `PUT/DELETE …/notes/{note_id}` (spec §4).
 enum NotesHandlers {
-    static let routes: [Route] = [
+    static let routes: [Route<RouteHandler>] = [
         Route("contacts/:identifier/notes", [("GET", list), ("POST", create)]),
         Route("contacts/:identifier/notes/:note_id", [("PUT", update), ("DELETE", delete)]),
     ]

@@ -3,7 +3,7 @@ import SQLiteStore
 
 /// `GET/POST /conversations` and `GET/PUT /conversations/{slug}` (spec §5).
 enum ConversationsHandlers {
-    static let routes: [Route] = [
+    static let routes: [Route<RouteHandler>] = [
         Route("conversations", [("GET", list), ("POST", create)]),
         Route("conversations/:slug", [("GET", show), ("PUT", update)]),
     ]

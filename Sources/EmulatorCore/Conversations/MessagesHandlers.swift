@@ -41,7 +41,7 @@ enum MessageSenders {
 
 /// `GET /messages`, `GET/POST /conversations/{slug}/messages` (spec §6).
 enum MessagesHandlers {
-    static let routes: [Route] = [
+    static let routes: [Route<RouteHandler>] = [
         Route("messages", [("GET", listAll)]),
         Route("conversations/:slug/messages", [("GET", listInConversation), ("POST", create)]),
     ]

@@ -3,38 +3,62 @@ import MicroHTTP
 import SQLiteStore
 import Synchronization
 
-/// The emulator's request pipeline over one store: routing, authentication, brand, body, handler, error mapping.
+/// The emulator's request pipeline over one store: the API (routing, authentication, brand, faults, rate limit,
+/// body, handler, error mapping) and the control plane under `/__emulator`.
 public final class Emulator: Sendable {
     /// The configuration it was created with.
     public let configuration: EmulatorConfiguration
     let database: Database
-    let environment: EmulatorEnvironment
     let logger: Logger
-    private let router: Router
+    let clock: EmulatorClock
+    let settings: RuntimeSettings
+    let rateLimiter = RateLimiter()
+    let journal: Journal
+    let faults = FaultScript()
+    let snapshots = SnapshotStore()
+    let startedAt = ContinuousClock.now
+    private let ready = Atomic<Bool>(false)
+    private let router: Router<RouteHandler>
     private let requestCounter = Atomic<Int>(0)
 
-    /// Opens (or creates) the store, loads fixtures into an empty one, and makes sure the bootstrap user and brand
-    /// exist.
-    /// - Throws: ``SQLiteStore/SQLiteError`` when the database cannot be opened, ``FixtureError`` for bad fixtures.
-    public init(
-        configuration: EmulatorConfiguration, environment: EmulatorEnvironment = .live, logger: Logger,
-        fixtures: [UInt8]? = nil
-    ) throws {
+    /// Opens (or creates) the store and brings its schema up to date. Requests answer 503 until ``start(fixtures:)``.
+    /// - Throws: ``SQLiteStore/SQLiteError`` when the database cannot be opened.
+    public init(configuration: EmulatorConfiguration, environment: EmulatorEnvironment = .live, logger: Logger) throws {
         self.configuration = configuration
-        self.environment = environment
         self.logger = logger
+        self.clock = EmulatorClock(base: environment.now)
+        self.settings = RuntimeSettings(
+            .init(rateLimit: configuration.rateLimit, authFailureStatus: configuration.authFailureStatus))
+        self.journal = Journal(capacity: configuration.journalSize)
         self.database = try Database(path: configuration.databasePath, migrations: Schema.migrations)
         self.router = Router(
             routes: ContactsHandlers.routes + IdentitiesHandlers.routes + NotesHandlers.routes
                 + ConversationsHandlers.routes + MessagesHandlers.routes + ChannelsHandlers.routes
                 + StaffHandlers.routes)
-        let now = environment.now()
+        snapshots.keepEmpty(try database.snapshotOfEmptySchema())
+    }
+
+    /// Loads fixtures into an empty database, makes sure the bootstrap user and brand exist, remembers that state for
+    /// `POST /__emulator/reset`, and starts answering requests.
+    /// - Throws: ``FixtureError`` for bad fixtures, ``SQLiteStore/SQLiteError`` when the store fails.
+    public func start(fixtures: [UInt8]? = nil) throws {
+        let now = clock.now()
         try database.write { connection in
             let isEmpty = try connection.queryOne("SELECT count(*) FROM accounts") { $0.int(0) } == 0
             if isEmpty, let fixtures { try FixtureLoader(connection: connection, now: now).load(fixtures) }
-            try Bootstrap(connection: connection, now: now).ensure(
-                login: configuration.login, token: configuration.token, brand: configuration.brand)
+            try bootstrap(connection, now: now)
         }
+        snapshots.keepStartup(try database.snapshot())
+        ready.store(true, ordering: .releasing)
+    }
+
+    /// Whether ``start(fixtures:)`` has finished.
+    public var isReady: Bool { ready.load(ordering: .acquiring) }
+
+    /// Makes sure the configured login, token and brand exist; part of every start and every state import.
+    func bootstrap(_ connection: Connection, now: Timestamp) throws {
+        try Bootstrap(connection: connection, now: now).ensure(
+            login: configuration.login, token: configuration.token, brand: configuration.brand)
     }
 
     /// Closes the store; requests after this answer 500.
@@ -44,9 +68,14 @@ public final class Emulator: Sendable {
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = ContinuousClock.now
         let requestID = requestCounter.add(1, ordering: .relaxed).newValue
+        let isControlPlane = request.rawPath == "/__emulator" || request.rawPath.hasPrefix("/__emulator/")
+        var accountID: Int?
         let response: HTTPResponse
         do {
-            response = try process(request)
+            if !isReady, !isControlPlane || request.rawPath != "/__emulator/health" {
+                throw APIError.serviceUnavailable
+            }
+            response = try isControlPlane ? ControlPlane(emulator: self).handle(request) : process(request, &accountID)
         } catch {
             let apiError = APIError.from(error)
             if apiError.isServerFault {
@@ -55,40 +84,89 @@ public final class Emulator: Sendable {
             }
             response = apiError.response
         }
+        let elapsed = ContinuousClock.now - started
+        if !isControlPlane {
+            let now = clock.now()
+            journal.record { id in
+                JournalEntry(
+                    id: id, time: now, method: request.method, path: request.rawPath, query: request.query,
+                    status: response.dropsConnection ? 0 : response.status, durationMilliseconds: elapsed.milliseconds,
+                    accountID: accountID, requestBody: Journal.redacted(request.body),
+                    responseBody: Journal.redacted(response.body))
+            }
+        }
         logger.debug(
             "request",
             metadata: [
                 "request_id": "\(requestID)", "method": "\(request.method)", "path": "\(request.rawPath)",
-                "status": "\(response.status)", "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
+                "status": "\(response.status)", "duration_ms": "\(elapsed.milliseconds)",
             ])
         return response
     }
 
-    /// The order of checks of spec §1.8: route and method, authentication, brand, body size, JSON, then the handler.
-    private func process(_ request: HTTPRequest) throws -> HTTPResponse {
+    /// The order of checks of spec §1.8: route and method, authentication, brand, scripted faults, rate limit, body
+    /// size, JSON, then the handler.
+    private func process(_ request: HTTPRequest, _ accountID: inout Int?) throws -> HTTPResponse {
         let segments = try Self.apiSegments(request.rawSegments)
         let route = try router.match(method: request.method, segments: segments)
         let staff: StaffUser
         do {
             staff = try Authenticator(database: database).authenticate(authorization: request.header("Authorization"))
         } catch APIError.unauthorized {
-            throw configuration.authFailureStatus == .forbidden ? APIError.forbidden : APIError.unauthorized
+            throw settings.values.authFailureStatus == .forbidden ? APIError.forbidden : APIError.unauthorized
         }
+        accountID = staff.accountID
         let host = request.header("Host")
         let brand = try BrandResolver(database: database).resolve(host: host, accountID: staff.accountID)
+        if let fault = faults.action(method: request.method, path: request.rawPath, accountID: staff.accountID),
+            let response = Self.apply(fault)
+        {
+            return response
+        }
+        let now = clock.now()
+        if let refusal = rateLimiter.admit(staffID: staff.id, limit: settings.values.rateLimit, now: now) {
+            throw refusal
+        }
         if request.bodyExceededLimit { throw APIError.payloadTooLarge }
         let body = try Self.parseBody(request.body)
         let context = RequestContext(
             staff: staff, brand: brand, parameters: Parameters(query: request.query, body: body),
-            body: body, captures: route.captures, now: environment.now(), database: database, requestHost: host)
+            body: body, captures: route.captures, now: now, database: database, requestHost: host)
         return try route.handler(context)
+    }
+
+    /// Waits as the fault says, then answers for it; nil when the request goes on to its handler.
+    private static func apply(_ fault: FaultAction) -> HTTPResponse? {
+        func pause(_ milliseconds: Int) {
+            if milliseconds > 0 { usleep(UInt32(min(milliseconds, 600_000)) * 1_000) }
+        }
+        switch fault {
+        case .delay(let milliseconds):
+            pause(milliseconds)
+            return nil
+        case .drop(let milliseconds):
+            pause(milliseconds)
+            return .dropConnection
+        case .respond(let milliseconds, let status, let headers, let body):
+            pause(milliseconds)
+            var response =
+                body.map { body in JSONResponse.make(status: status) { $0.value(body) } }
+                ?? APIError.plain(status, HTTPStatus.reason(status))
+            response.headers += headers
+            return response
+        }
     }
 
     /// The decoded segments below `/api/v1`, with one `.json` suffix removed from the last raw segment (spec §1.12)
     /// and each segment percent-decoded exactly once (§1.11).
     static func apiSegments(_ raw: [Substring]) throws -> [String] {
         guard raw.count >= 2, raw[0] == "api", raw[1] == "v1" else { throw APIError.notFound }
-        var rest = Array(raw.dropFirst(2))
+        return try decodedSegments(Array(raw.dropFirst(2)))
+    }
+
+    /// Removes one `.json` suffix from the last raw segment and percent-decodes each segment once.
+    static func decodedSegments(_ raw: [Substring]) throws -> [String] {
+        var rest = raw
         if let last = rest.last, last.hasSuffix(".json") { rest[rest.count - 1] = last.dropLast(5) }
         return try rest.map { segment in
             guard let decoded = PercentDecoding.decodePathSegment(segment) else { throw APIError.notFound }
@@ -105,8 +183,12 @@ public final class Emulator: Sendable {
 }
 
 extension Duration {
-    fileprivate var milliseconds: Double {
+    var milliseconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) * 1_000 + Double(attoseconds) / 1e15
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

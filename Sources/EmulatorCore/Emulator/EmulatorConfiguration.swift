@@ -26,6 +26,12 @@ public struct EmulatorConfiguration: Sendable {
     public var authFailureStatus = AuthFailureStatus.unauthorized
     /// HTTP worker threads; the number of cores by default.
     public var threadCount: Int?
+    /// Requests per API token per UTC minute; nil (the default) is no limit (spec §9).
+    public var rateLimit: Int?
+    /// How many API requests the journal keeps, newest first.
+    public var journalSize = 1_000
+    /// When set, the control plane (except its health check) needs `Authorization: Bearer <adminToken>`.
+    public var adminToken: String?
 
     /// The defaults documented in the README.
     public init() {}

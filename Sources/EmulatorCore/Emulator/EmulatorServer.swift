@@ -7,14 +7,15 @@ public final class EmulatorServer: Sendable {
     public let emulator: Emulator
     private let server: HTTPServer
 
-    /// Opens the store, loads fixtures into an empty database, and starts listening.
+    /// Opens the store, starts listening (answering 503 meanwhile), loads fixtures into an empty database, then
+    /// answers requests.
     /// - Throws: a store, fixture or listen error; nothing is left running when it throws.
     public init(
         configuration: EmulatorConfiguration, environment: EmulatorEnvironment = .live, logger: Logger,
         fixtures: [UInt8]? = nil
     ) throws {
-        let emulator = try Emulator(
-            configuration: configuration, environment: environment, logger: logger, fixtures: fixtures)
+        let emulator = try Emulator(configuration: configuration, environment: environment, logger: logger)
+        let server: HTTPServer
         do {
             server = try HTTPServer(
                 configuration: HTTPServer.Configuration(
@@ -26,6 +27,14 @@ public final class EmulatorServer: Sendable {
             emulator.close()
             throw error
         }
+        do {
+            try emulator.start(fixtures: fixtures)
+        } catch {
+            server.stop(gracePeriodMilliseconds: 0)
+            emulator.close()
+            throw error
+        }
+        self.server = server
         self.emulator = emulator
     }
 

@@ -124,9 +124,14 @@ struct FixtureLoader {
             else {
                 throw FixtureError(path: noteNode.path + ".creator_email", message: "is not a staff user of the account")
             }
-            try repository.insertNote(
+            let noteCreated = try note.optional("created_at")?.timestamp() ?? created
+            let noteID = try repository.insertNote(
                 contactID: contactID, body: try note.required("body").string(), creatorID: creatorID,
-                createdAt: try note.optional("created_at")?.timestamp() ?? created, now: created)
+                createdAt: noteCreated, now: created)
+            if let noteUpdated = try note.optional("updated_at")?.timestamp() {
+                try connection.execute(
+                    "UPDATE notes SET updated_at = ? WHERE id = ?", [max(noteUpdated, noteCreated).milliseconds, noteID])
+            }
         }
         let updated = try contact.optional("updated_at")?.timestamp() ?? created
         try repository.touch(contactIDs: [contactID], now: max(updated, created))
@@ -204,7 +209,8 @@ struct FixtureLoader {
                 originID: try message.optional("origin_id")?.string(), sender: from, recipients: recipients,
                 attachments: attachments, now: sentAt)
         }
-        try repository.touch(conversationID: conversationID, now: latest)
+        try repository.touch(
+            conversationID: conversationID, now: try conversation.optional("updated_at")?.timestamp() ?? latest)
     }
 
     /// A message or conversation sender: `{"staff": email}` or an identity `{"type", "identifier"}` of a contact.

@@ -52,7 +52,8 @@ public enum APIError: Error, Sendable {
     case methodNotAllowed(allow: [String])
     case payloadTooLarge
     case validation(ValidationErrors)
-    case tooManyRequests(retryAfterSeconds: Int)
+    case tooManyRequests(retryAfterSeconds: Int, limit: Int, resetEpochSeconds: Int)
+    case serviceUnavailable
     case internalError
 
     /// Maps any error thrown below the handlers to the API's answer. SQLite failures and anything unexpected are a
@@ -96,13 +97,19 @@ public enum APIError: Error, Sendable {
                     }
                 }
             }
-        case .tooManyRequests(let seconds):
-            Self.plain(429, "Too Many Requests", extraHeaders: [("Retry-After", String(max(1, seconds)))])
+        case .tooManyRequests(let seconds, let limit, let reset):
+            Self.plain(
+                429, "Too Many Requests",
+                extraHeaders: [
+                    ("Retry-After", String(max(1, seconds))), ("X-RateLimit-Limit", String(limit)),
+                    ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", String(reset)),
+                ])
+        case .serviceUnavailable: Self.plain(503, "Service Unavailable")
         case .internalError: Self.plain(500, "Internal Server Error")
         }
     }
 
-    private static func plain(_ status: Int, _ message: String, extraHeaders: [(String, String)] = [])
+    static func plain(_ status: Int, _ message: String, extraHeaders: [(String, String)] = [])
         -> HTTPResponse
     {
         var response = JSONResponse.make(status: status) { writer in

@@ -3,18 +3,18 @@ import MicroHTTP
 /// A handler of one route and method. It runs synchronously on the HTTP thread that received the request.
 typealias RouteHandler = @Sendable (RequestContext) throws -> HTTPResponse
 
-/// One path pattern with its handlers per method.
-struct Route: Sendable {
+/// One path pattern with its handlers per method; `Handler` is the API's or the control plane's handler type.
+struct Route<Handler: Sendable>: Sendable {
     enum Segment: Sendable, Equatable {
         case literal(String)
         case capture
     }
 
     let segments: [Segment]
-    let handlers: [(method: String, handler: RouteHandler)]
+    let handlers: [(method: String, handler: Handler)]
 
     /// A pattern such as `contacts/:identifier/notes/:note_id`.
-    init(_ pattern: String, _ handlers: [(method: String, handler: RouteHandler)]) {
+    init(_ pattern: String, _ handlers: [(method: String, handler: Handler)]) {
         segments = pattern.split(separator: "/").map { $0.hasPrefix(":") ? .capture : .literal(String($0)) }
         self.handlers = handlers
     }
@@ -23,13 +23,13 @@ struct Route: Sendable {
     var allowedMethods: [String] { handlers.map(\.method) }
 }
 
-/// Matches decoded path segments (below `/api/v1`) to a route; 404 for an unknown path, 405 for another method.
-struct Router: Sendable {
-    let routes: [Route]
+/// Matches decoded path segments to a route; 404 for an unknown path, 405 for another method.
+struct Router<Handler: Sendable>: Sendable {
+    let routes: [Route<Handler>]
 
     /// The handler and the captured segments, in pattern order.
     /// - Throws: ``APIError/notFound`` or ``APIError/methodNotAllowed(allow:)``.
-    func match(method: String, segments: [String]) throws -> (handler: RouteHandler, captures: [String]) {
+    func match(method: String, segments: [String]) throws -> (handler: Handler, captures: [String]) {
         for route in routes where route.segments.count == segments.count {
             var captures: [String] = []
             let matches = zip(route.segments, segments).allSatisfy { pattern, segment in

@@ -1,0 +1,135 @@
+import MicroHTTP
+import SQLiteStore
+
+/// A control-plane request: what its handler needs.
+struct ControlContext {
+    let emulator: Emulator
+    let request: HTTPRequest
+    let captures: [String]
+    /// The JSON object body; `{}` when empty.
+    let body: JSONObject
+
+    /// The first query parameter of that name.
+    func query(_ name: String) -> String? { request.query.first { $0.name == name }?.value }
+
+    /// An integer query parameter, or nil when absent.
+    /// - Throws: a 400 when it is not an integer.
+    func intQuery(_ name: String) throws -> Int? {
+        guard let text = query(name) else { return nil }
+        guard let value = Int(text) else { throw ControlError.badRequest("\(name) must be an integer") }
+        return value
+    }
+
+    /// `http://{Host}` as the caller reached the emulator.
+    var baseURL: String {
+        let host = request.header("Host").map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        return "http://" + (host ?? "\(emulator.configuration.host):\(emulator.configuration.port)")
+    }
+}
+
+/// What a control-plane handler answers or refuses with; errors are `{"error": "..."}` bodies.
+struct ControlError: Error {
+    let status: Int
+    let message: String
+
+    static func badRequest(_ message: String) -> ControlError { ControlError(status: 400, message: message) }
+    static func notFound(_ message: String) -> ControlError { ControlError(status: 404, message: message) }
+    static func conflict(_ message: String) -> ControlError { ControlError(status: 409, message: message) }
+}
+
+typealias ControlHandler = @Sendable (ControlContext) throws -> HTTPResponse
+
+/// `/__emulator/*`: health, tenants, resets, state, snapshots, the request journal, faults, settings and the clock.
+/// JSON in and out; protected by `--admin-token` when set (health excepted, so health checks need no secret).
+struct ControlPlane {
+    let emulator: Emulator
+
+    static let router = Router<ControlHandler>(
+        routes: [
+            Route("health", [("GET", HealthAndSettings.health)]),
+            Route("config", [("GET", HealthAndSettings.config), ("PUT", HealthAndSettings.updateConfig)]),
+            Route("clock", [("GET", HealthAndSettings.clock), ("PUT", HealthAndSettings.setClock)]),
+            Route("accounts", [("POST", Tenants.create)]),
+            Route("accounts/:id", [("DELETE", Tenants.delete)]),
+            Route("accounts/:id/reset", [("POST", Tenants.reset)]),
+            Route("reset", [("POST", StateControl.resetAll)]),
+            Route("state", [("GET", StateControl.export), ("PUT", StateControl.importState)]),
+            Route("snapshots", [("GET", StateControl.listSnapshots), ("POST", StateControl.saveSnapshot)]),
+            Route("snapshots/:name", [("DELETE", StateControl.deleteSnapshot)]),
+            Route("snapshots/:name/restore", [("POST", StateControl.restoreSnapshot)]),
+            Route("requests", [("GET", JournalControl.list), ("DELETE", JournalControl.clear)]),
+            Route("faults", [("GET", FaultControl.list), ("POST", FaultControl.add), ("DELETE", FaultControl.clear)]),
+            Route("faults/:id", [("DELETE", FaultControl.remove)]),
+        ])
+
+    func handle(_ request: HTTPRequest) throws -> HTTPResponse {
+        do {
+            let segments = try Emulator.decodedSegments(Array(request.rawSegments.dropFirst()))
+            let route = try Self.router.match(method: request.method, segments: segments)
+            if let token = emulator.configuration.adminToken, segments != ["health"] {
+                let expected = Array("Bearer \(token)".utf8)
+                let given = Array((request.header("Authorization") ?? "").trimmed.utf8)
+                guard Authenticator.constantTimeEquals(expected, given) else {
+                    var response = APIError.plain(401, "Unauthorized")
+                    response.headers.append((name: "WWW-Authenticate", value: "Bearer realm=\"reamaze-emulator\""))
+                    return response
+                }
+            }
+            let body: JSONObject
+            do {
+                body = try Emulator.parseBody(request.body)
+            } catch {
+                throw ControlError.badRequest("the body must be a JSON object")
+            }
+            if request.bodyExceededLimit { throw APIError.payloadTooLarge }
+            return try route.handler(ControlContext(emulator: emulator, request: request, captures: route.captures, body: body))
+        } catch let error as ControlError {
+            return APIError.plain(error.status, error.message)
+        } catch let error as FixtureError {
+            return APIError.plain(422, error.description)
+        }
+    }
+}
+
+/// Typed reads of control-plane bodies; a wrong type is a 400 naming the field.
+extension JSONObject {
+    func controlString(_ key: String) throws -> String? {
+        switch self[key] {
+        case nil, .null: return nil
+        case .string(let text): return Formats.isBlank(text) ? nil : text.trimmed
+        default: throw ControlError.badRequest("\(key) must be a string")
+        }
+    }
+
+    func controlInt(_ key: String) throws -> Int? {
+        switch self[key] {
+        case nil, .null: return nil
+        case .number(let literal):
+            guard let value = Int(literal) else { throw ControlError.badRequest("\(key) must be an integer") }
+            return value
+        default: throw ControlError.badRequest("\(key) must be an integer")
+        }
+    }
+
+    func controlBool(_ key: String) throws -> Bool? {
+        switch self[key] {
+        case nil, .null: return nil
+        case .bool(let flag): return flag
+        default: throw ControlError.badRequest("\(key) must be true or false")
+        }
+    }
+
+    func controlObject(_ key: String) throws -> JSONObject? {
+        switch self[key] {
+        case nil, .null: return nil
+        case .object(let object): return object
+        default: throw ControlError.badRequest("\(key) must be an object")
+        }
+    }
+}
+
+/// The version reported by the health check.
+public enum EmulatorVersion {
+    /// This build's version.
+    public static let current = "0.1.0"
+}

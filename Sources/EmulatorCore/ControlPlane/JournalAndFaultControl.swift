@@ -1,0 +1,90 @@
+import MicroHTTP
+
+/// `GET/DELETE /__emulator/requests`.
+enum JournalControl {
+    /// Newest first; `method`, `path` (a glob), `status`, `account` filter; `limit` (default 100) bounds the list.
+    static func list(_ context: ControlContext) throws -> HTTPResponse {
+        let method = context.query("method")?.uppercased()
+        let path = context.query("path")
+        let status = try context.intQuery("status")
+        let account = try context.intQuery("account")
+        let limit = try context.intQuery("limit") ?? 100
+        guard limit > 0 else { throw ControlError.badRequest("limit must be positive") }
+        let entries = context.emulator.journal.newestFirst().lazy.filter { entry in
+            (method == nil || entry.method.uppercased() == method)
+                && (path.map { Glob.matches(pattern: Array($0.utf8), text: Array(entry.path.utf8)) } ?? true)
+                && (status == nil || entry.status == status) && (account == nil || entry.accountID == account)
+        }.prefix(limit)
+        return JSONResponse.make { writer in
+            writer.object { writer in
+                writer.key("requests")
+                writer.array { writer in for entry in entries { writer.journalEntry(entry) } }
+            }
+        }
+    }
+
+    static func clear(_ context: ControlContext) throws -> HTTPResponse {
+        context.emulator.journal.clear()
+        return JSONResponse.make { $0.object { $0.field("status", "cleared") } }
+    }
+}
+
+/// `GET/POST/DELETE /__emulator/faults`, `DELETE /__emulator/faults/{id}`.
+enum FaultControl {
+    static func list(_ context: ControlContext) throws -> HTTPResponse {
+        let rules = context.emulator.faults.rules
+        return JSONResponse.make { writer in
+            writer.object { writer in
+                writer.key("faults")
+                writer.array { writer in for rule in rules { writer.faultRule(rule) } }
+            }
+        }
+    }
+
+    /// `{"match": {"method", "path", "account"}, "action": {"status", "body", "headers", "delay_ms",
+    /// "drop_connection"}, "after": N, "times": M}`.
+    static func add(_ context: ControlContext) throws -> HTTPResponse {
+        let body = context.body
+        let match = try body.controlObject("match") ?? JSONObject()
+        guard let action = try body.controlObject("action") else { throw ControlError.badRequest("action is required") }
+        let status = try action.controlInt("status")
+        if let status, !(100...599).contains(status) { throw ControlError.badRequest("status must be 100 to 599") }
+        var headers: [(name: String, value: String)] = []
+        for member in try action.controlObject("headers")?.members ?? [] {
+            guard case .string(let value) = member.value else {
+                throw ControlError.badRequest("headers must map names to strings")
+            }
+            headers.append((member.key, value))
+        }
+        let delay = try action.controlInt("delay_ms") ?? 0
+        guard (0...600_000).contains(delay) else { throw ControlError.badRequest("delay_ms must be 0 to 600000") }
+        let drop = try action.controlBool("drop_connection") ?? false
+        guard status != nil || delay > 0 || drop else {
+            throw ControlError.badRequest("action needs a status, a delay_ms or drop_connection")
+        }
+        let after = try body.controlInt("after") ?? 0
+        let times = try body.controlInt("times")
+        guard after >= 0, times.map({ $0 >= 1 }) ?? true else {
+            throw ControlError.badRequest("after must be 0 or more and times 1 or more")
+        }
+        let rule = context.emulator.faults.add { id in
+            FaultRule(
+                id: id, method: try? match.controlString("method"), pathGlob: try? match.controlString("path"),
+                accountID: try? match.controlInt("account"), status: status, body: action["body"], headers: headers,
+                delayMilliseconds: delay, dropConnection: drop, after: after, times: times)
+        }
+        return JSONResponse.make { $0.faultRule(rule) }
+    }
+
+    static func clear(_ context: ControlContext) throws -> HTTPResponse {
+        context.emulator.faults.remove()
+        return JSONResponse.make { $0.object { $0.field("status", "cleared") } }
+    }
+
+    static func remove(_ context: ControlContext) throws -> HTTPResponse {
+        guard let id = Int(context.captures[0]), context.emulator.faults.remove(id: id) else {
+            throw ControlError.notFound("no fault \(context.captures[0])")
+        }
+        return JSONResponse.make { $0.object { $0.field("deleted", id) } }
+    }
+}

@@ -1,0 +1,92 @@
+import MicroHTTP
+import SQLiteStore
+
+/// `POST /__emulator/reset`, `GET/PUT /__emulator/state` and the named snapshots.
+enum StateControl {
+    /// Everything back to the start-up state (fixtures and bootstrap), by copying the page image kept at start.
+    static func resetAll(_ context: ControlContext) throws -> HTTPResponse {
+        guard let startup = context.emulator.snapshots.startup else { throw APIError.serviceUnavailable }
+        try context.emulator.database.restore(startup)
+        return JSONResponse.make { $0.object { $0.field("status", "reset") } }
+    }
+
+    /// The whole store, or one account (`?account=ID`), in the fixtures format.
+    static func export(_ context: ControlContext) throws -> HTTPResponse {
+        let accountID = try context.intQuery("account")
+        let bytes = try context.emulator.database.read { connection in
+            try FixtureExporter(connection: connection).export(accountID: accountID)
+        }
+        return HTTPResponse(status: 200, headers: [JSONResponse.contentType], body: bytes)
+    }
+
+    /// Replaces everything with a fixtures document, atomically: a bad document (422) changes nothing.
+    static func importState(_ context: ControlContext) throws -> HTTPResponse {
+        let emulator = context.emulator
+        let now = emulator.clock.now()
+        try emulator.database.write { connection in
+            try Store.deleteEverything(connection)
+            try FixtureLoader(connection: connection, now: now).load(context.request.body)
+            try emulator.bootstrap(connection, now: now)
+        }
+        return try export(context)
+    }
+
+    static func listSnapshots(_ context: ControlContext) throws -> HTTPResponse {
+        let snapshots = context.emulator.snapshots.all
+        return JSONResponse.make { writer in
+            writer.object { writer in
+                writer.key("snapshots")
+                writer.array { writer in for snapshot in snapshots { writer.snapshot(snapshot) } }
+            }
+        }
+    }
+
+    /// `{"name": "…"}`: keeps a copy of the whole store in memory under that name (replacing one of the same name).
+    static func saveSnapshot(_ context: ControlContext) throws -> HTTPResponse {
+        guard let name = try context.body.controlString("name") else { throw ControlError.badRequest("name is required") }
+        let named = SnapshotStore.Named(
+            name: name, createdAt: context.emulator.clock.now(), snapshot: try context.emulator.database.snapshot())
+        context.emulator.snapshots.save(named)
+        return JSONResponse.make { $0.snapshot(named) }
+    }
+
+    static func restoreSnapshot(_ context: ControlContext) throws -> HTTPResponse {
+        guard let named = context.emulator.snapshots.named(context.captures[0]) else {
+            throw ControlError.notFound("no snapshot \(context.captures[0])")
+        }
+        try context.emulator.database.restore(named.snapshot)
+        return JSONResponse.make { $0.snapshot(named) }
+    }
+
+    static func deleteSnapshot(_ context: ControlContext) throws -> HTTPResponse {
+        guard context.emulator.snapshots.remove(context.captures[0]) else {
+            throw ControlError.notFound("no snapshot \(context.captures[0])")
+        }
+        return JSONResponse.make { $0.object { $0.field("deleted", context.captures[0]) } }
+    }
+}
+
+/// Whole-store operations.
+enum Store {
+    /// Every table, children before parents, so deleting in this order never breaks a foreign key.
+    static let tablesChildFirst = [
+        "messages", "conversation_tags", "conversation_data", "conversations", "notes", "contact_data", "identities",
+        "contacts", "channels", "staff", "brands", "accounts",
+    ]
+
+    /// Deletes every row and restarts the id sequences, inside the caller's transaction.
+    static func deleteEverything(_ connection: Connection) throws {
+        for table in tablesChildFirst { try connection.execute("DELETE FROM \(table)") }
+        try connection.execute("DELETE FROM sqlite_sequence")
+    }
+}
+
+extension JSONWriter {
+    mutating func snapshot(_ named: SnapshotStore.Named) {
+        object { writer in
+            writer.field("name", named.name)
+            writer.field("created_at", named.createdAt.iso8601)
+            writer.field("size_bytes", named.snapshot.sizeInBytes)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import MicroHTTP
+import SQLiteStore
+
+/// Isolated tenants: `POST /__emulator/accounts`, `DELETE /__emulator/accounts/{id}`,
+/// `POST /__emulator/accounts/{id}/reset`.
+enum Tenants {
+    /// Creates an account with a brand, a `support` channel and an administrator with an API token.
+    static func create(_ context: ControlContext) throws -> HTTPResponse {
+        let body = context.body
+        let name = try body.controlString("name")
+        let brand = try body.controlString("brand")?.lowercased()
+        let login = try body.controlString("login")?.lowercased()
+        let token = try body.controlString("token") ?? randomToken()
+        if let brand, !isHostLabel(brand) {
+            throw ControlError.badRequest("brand must be a host label: lower-case letters, digits and '-'")
+        }
+        if let login, !Formats.isEmail(login) { throw ControlError.badRequest("login must be an email address") }
+        let now = context.emulator.clock.now()
+        let created = try context.emulator.database.write { connection in
+            if let brand, try connection.queryOne("SELECT 1 FROM brands WHERE host_label = ?", [brand], { _ in true }) != nil {
+                throw ControlError.conflict("brand \(brand) is taken")
+            }
+            if let login, try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [login], { _ in true }) != nil {
+                throw ControlError.conflict("login \(login) is taken")
+            }
+            let accountID = try connection.queryOne(
+                "INSERT INTO accounts (name) VALUES (?) RETURNING id", [name ?? "Tenant"]) { $0.int(0) } ?? 0
+            if name == nil {
+                try connection.execute("UPDATE accounts SET name = ? WHERE id = ?", ["Tenant \(accountID)", accountID])
+            }
+            let label = brand ?? "tenant-\(accountID)"
+            let email = login ?? "tenant-\(accountID)@example.com"
+            let brandID = try connection.queryOne(
+                "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, 1) RETURNING id",
+                [accountID, name ?? "Tenant \(accountID)", label, "\(label).example.com"]) { $0.int(0) } ?? 0
+            try connection.execute(
+                """
+                INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
+                VALUES (?, 'Support', 'support', ?, 1, 1, ?, ?)
+                """, [brandID, "support@\(label).example.com", now.milliseconds, now.milliseconds])
+            try connection.execute(
+                """
+                INSERT INTO staff (account_id, name, email, api_token, role_name, is_admin, created_at)
+                VALUES (?, ?, ?, ?, 'Administrator', 1, ?)
+                """, [accountID, "Tenant Admin", email, token, now.milliseconds])
+            return (accountID: accountID, login: email, brand: label)
+        }
+        return JSONResponse.make { writer in
+            writer.object { writer in
+                writer.field("account_id", created.accountID)
+                writer.field("login", created.login)
+                writer.field("token", token)
+                writer.field("brand", created.brand)
+                writer.field("base_url", "\(context.baseURL)/api/v1")
+            }
+        }
+    }
+
+    /// Removes an account and everything it holds.
+    static func delete(_ context: ControlContext) throws -> HTTPResponse {
+        let accountID = try self.accountID(context)
+        try context.emulator.database.write { connection in
+            try connection.execute("DELETE FROM accounts WHERE id = ?", [accountID])
+        }
+        return JSONResponse.make { $0.object { $0.field("deleted", accountID) } }
+    }
+
+    /// Empties an account: contacts, conversations and messages go; staff, brands and channels stay.
+    static func reset(_ context: ControlContext) throws -> HTTPResponse {
+        let accountID = try self.accountID(context)
+        let removed = try context.emulator.database.write { connection in
+            let contacts = try connection.queryOne("SELECT count(*) FROM contacts WHERE account_id = ?", [accountID]) {
+                $0.int(0)
+            } ?? 0
+            try connection.execute(
+                "DELETE FROM conversations WHERE brand_id IN (SELECT id FROM brands WHERE account_id = ?)", [accountID])
+            try connection.execute("DELETE FROM contacts WHERE account_id = ?", [accountID])
+            return contacts
+        }
+        return JSONResponse.make { writer in
+            writer.object { writer in
+                writer.field("account_id", accountID)
+                writer.field("contacts_removed", removed)
+            }
+        }
+    }
+
+    private static func accountID(_ context: ControlContext) throws -> Int {
+        guard let id = Int(context.captures[0]),
+            try context.emulator.database.read({ connection in
+                try connection.queryOne("SELECT 1 FROM accounts WHERE id = ?", [id]) { _ in true }
+            }) != nil
+        else { throw ControlError.notFound("no account \(context.captures[0])") }
+        return id
+    }
+
+    private static func isHostLabel(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 63 && !text.hasPrefix("-") && !text.hasSuffix("-")
+            && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// 32 random hex digits: unguessable, so tenants cannot reach each other's data.
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let value = generator.next() as UInt32
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 8 - hex.count) + hex
+        }.joined()
+    }
+}
