@@ -14,6 +14,8 @@ public final class HTTPServer: Sendable {
         public var threadCount: Int
         /// Bodies larger than this are discarded and flagged on the request, never buffered.
         public var maxBodyBytes: Int
+        /// A larger limit for some paths (given the raw path), e.g. an admin import; nil keeps `maxBodyBytes`.
+        public var maxBodyBytesForPath: (@Sendable (String) -> Int?)?
         /// Idle connections are closed after this many seconds.
         public var connectionTimeoutSeconds: Int
         /// At most this many connections at once; more are refused.
@@ -26,8 +28,10 @@ public final class HTTPServer: Sendable {
             threadCount: Int = HTTPServer.coreCount,
             maxBodyBytes: Int = 1 << 20,
             connectionTimeoutSeconds: Int = 30,
-            connectionLimit: Int = 1024
+            connectionLimit: Int = 1024,
+            maxBodyBytesForPath: (@Sendable (String) -> Int?)? = nil
         ) {
+            self.maxBodyBytesForPath = maxBodyBytesForPath
             self.host = host
             self.port = port
             self.threadCount = threadCount

@@ -4,6 +4,7 @@ import Glibc
 /// Per-request state that libmicrohttpd carries in `con_cls` between the calls of one request.
 final class RequestState {
     var body: [UInt8] = []
+    var bodyLimit = 0
     var bodyExceededLimit = false
     var answered = false
 }
@@ -22,7 +23,10 @@ enum MHDCallbacks {
             server.requestsInFlight.add(1, ordering: .relaxed)
             // passRetained: libmicrohttpd carries the state across calls; `requestCompleted` releases it once.
             requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
-            if let length = declaredContentLength(connection), length > server.configuration.maxBodyBytes {
+            let configuration = server.configuration
+            state.bodyLimit = url.flatMap { configuration.maxBodyBytesForPath?(String(cString: $0)) }
+                ?? configuration.maxBodyBytes
+            if let length = declaredContentLength(connection), length > state.bodyLimit {
                 // Answer now, without reading the body; libmicrohttpd then closes the connection.
                 state.bodyExceededLimit = true
                 return respond(server, state, connection, url, method)
@@ -36,7 +40,7 @@ enum MHDCallbacks {
         let chunkSize = uploadDataSize.pointee
         if chunkSize > 0 {
             if !state.bodyExceededLimit {
-                if state.body.count + chunkSize > server.configuration.maxBodyBytes {
+                if state.body.count + chunkSize > state.bodyLimit {
                     state.bodyExceededLimit = true
                     state.body = []
                 } else if let uploadData {

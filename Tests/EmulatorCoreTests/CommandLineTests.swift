@@ -108,6 +108,8 @@ import Testing
             (["--auth-failure-status", "500"], "must be 401 or 403"),
             (["--fixtures", "/nonexistent/fixtures.json"], "cannot read the fixtures file"),
             (["--log-level", "loud"], "unknown log level"),
+            (["--rate-limit", "0"], "the rate limit must be a positive integer"),
+            (["--journal-size=-1"], "the journal size cannot be negative"),
         ])
     func refusals(arguments: [String], message: String) throws {
         let (status, text) = try Self.runToExit(["--port", "0", "--database", ":memory:"] + arguments)

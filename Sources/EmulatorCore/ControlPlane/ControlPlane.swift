@@ -44,6 +44,9 @@ typealias ControlHandler = @Sendable (ControlContext) throws -> HTTPResponse
 struct ControlPlane {
     let emulator: Emulator
 
+    /// Control-plane bodies may be whole state documents, far larger than API bodies.
+    static let maxBodyBytes = 256 << 20
+
     static let router = Router<ControlHandler>(
         routes: [
             Route("health", [("GET", HealthAndSettings.health)]),

@@ -21,7 +21,10 @@ public final class EmulatorServer: Sendable {
                 configuration: HTTPServer.Configuration(
                     host: configuration.host, port: configuration.port,
                     threadCount: configuration.threadCount ?? HTTPServer.coreCount,
-                    maxBodyBytes: configuration.maxBodyBytes),
+                    maxBodyBytes: configuration.maxBodyBytes,
+                    maxBodyBytesForPath: { path in
+                        path.hasPrefix("/__emulator/") ? ControlPlane.maxBodyBytes : nil
+                    }),
                 handler: { request in emulator.handle(request) })
         } catch {
             emulator.close()
