@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "reamaze-emulator", targets: ["reamaze-emulator"]),
         .library(name: "EmulatorCore", targets: ["EmulatorCore"]),
+        .library(name: "ReamazeEmulator", targets: ["ReamazeEmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "ReamazeEmulator",
+            dependencies: ["EmulatorCore", "MicroHTTP", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "reamaze-emulator",
             dependencies: [
@@ -45,6 +50,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
+        .testTarget(name: "ReamazeEmulatorTests", dependencies: ["ReamazeEmulator"]),
         .testTarget(
             name: "EmulatorCoreTests",
             dependencies: ["EmulatorCore", "MicroHTTP", "SQLiteStore", "TestSupport"]

@@ -58,6 +58,19 @@ public final class Database: @unchecked Sendable {
         try withConnection { connection in try snapshot.connection.copy(into: connection) }
     }
 
+    /// Like ``write(_:)`` with foreign keys not enforced, for bulk deletes that remove children before parents
+    /// themselves: SQLite then skips a child lookup per deleted row. The body must leave no dangling reference.
+    /// - Throws: the first error `body` or the commit threw.
+    @discardableResult
+    public func writeWithoutForeignKeyChecks<T>(_ body: (Connection) throws -> T) throws -> T {
+        try withConnection { connection in
+            // The pragma is a no-op inside a transaction, so it is switched around it, under the lock.
+            try connection.executeScript("PRAGMA foreign_keys=OFF;")
+            defer { try? connection.executeScript("PRAGMA foreign_keys=ON;") }
+            return try connection.transaction { try body(connection) }
+        }
+    }
+
     /// Closes the connection; later calls throw.
     public func close() {
         pthread_mutex_lock(&mutex)

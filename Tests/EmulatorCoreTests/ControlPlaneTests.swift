@@ -173,6 +173,9 @@ func largeAccountFixtures(contacts count: Int) -> String {
             #expect(try await emulator.client.get("/conversations?filter=all").object()["total_count"] as? Int == 0)
             #expect(try await emulator.client.get("/staff").object()["total_count"] as? Int == 1)
             #expect(try await emulator.client.get("/channels/support").status == 200)
+            let probe = try StoreProbe(path: emulator.databasePath)
+            #expect(try probe.connection.query("PRAGMA foreign_key_check") { $0.string(0) }.isEmpty, "nothing dangles")
+            #expect(try probe.connection.queryOne("SELECT count(*) FROM identities") { $0.int(0) } == 0)
         }
     }
 

@@ -109,4 +109,22 @@ private func temporaryPath() -> String {
         database.close()
         #expect(throws: SQLiteError.self) { try database.read { _ in 0 } }
     }
+
+    @Test("a snapshot restores a WAL file database to the copied state; the empty-schema copy has no rows")
+    func snapshots() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try Database(path: path, migrations: migrations)
+        _ = try database.write { try $0.execute("INSERT INTO items (name) VALUES ('before')") }
+        let snapshot = try database.snapshot()
+        #expect(snapshot.sizeInBytes > 0)
+        _ = try database.write { try $0.execute("INSERT INTO items (name) VALUES ('after')") }
+        try database.restore(snapshot)
+        #expect(try database.read { try $0.query("SELECT name FROM items") { $0.string(0) } } == ["before"])
+        try database.restore(try database.snapshotOfEmptySchema())
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 0)
+        #expect(try database.read { try $0.schemaVersion() } == 2, "the schema and its version stay")
+        _ = try database.write { try $0.execute("INSERT INTO items (name) VALUES ('again')") }
+        #expect(try database.read { try $0.queryOne("PRAGMA integrity_check") { $0.string(0) } } == "ok")
+    }
 }

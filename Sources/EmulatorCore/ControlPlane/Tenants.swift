@@ -68,14 +68,24 @@ enum Tenants {
     /// Empties an account: contacts, conversations and messages go; staff, brands and channels stay.
     static func reset(_ context: ControlContext) throws -> HTTPResponse {
         let accountID = try self.accountID(context)
-        let removed = try context.emulator.database.write { connection in
-            let contacts = try connection.queryOne("SELECT count(*) FROM contacts WHERE account_id = ?", [accountID]) {
-                $0.int(0)
-            } ?? 0
-            try connection.execute(
-                "DELETE FROM conversations WHERE brand_id IN (SELECT id FROM brands WHERE account_id = ?)", [accountID])
-            try connection.execute("DELETE FROM contacts WHERE account_id = ?", [accountID])
-            return contacts
+        // Children first, every table that hangs off the account's contacts and brands, so no reference dangles and
+        // SQLite can skip its per-row foreign-key lookups (a third of the time for 10,000 contacts).
+        let removed = try context.emulator.database.writeWithoutForeignKeyChecks { connection in
+            let brands = "SELECT id FROM brands WHERE account_id = ?1"
+            let conversations = "SELECT id FROM conversations WHERE brand_id IN (\(brands))"
+            let contacts = "SELECT id FROM contacts WHERE account_id = ?1"
+            for statement in [
+                "DELETE FROM messages WHERE conversation_id IN (\(conversations))",
+                "DELETE FROM conversation_tags WHERE conversation_id IN (\(conversations))",
+                "DELETE FROM conversation_data WHERE conversation_id IN (\(conversations))",
+                "DELETE FROM conversations WHERE brand_id IN (\(brands))",
+                "DELETE FROM notes WHERE contact_id IN (\(contacts))",
+                "DELETE FROM contact_data WHERE contact_id IN (\(contacts))",
+                "DELETE FROM identities WHERE account_id = ?1",
+            ] {
+                try connection.execute(statement, [accountID])
+            }
+            return try connection.execute("DELETE FROM contacts WHERE account_id = ?1", [accountID])
         }
         return JSONResponse.make { writer in
             writer.object { writer in
