@@ -1,6 +1,8 @@
 import ArgumentParser
 import EmulatorCore
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 
 @main
@@ -8,7 +10,7 @@ struct ReamazeEmulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reamaze-emulator",
         abstract: "A local emulator of the Re:amaze REST API.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, HealthCheck.self],
         defaultSubcommand: Serve.self
     )
 }

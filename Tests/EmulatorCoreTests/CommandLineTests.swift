@@ -101,6 +101,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: database))
     }
 
+    @Test("healthcheck exits 0 against a healthy emulator (flags or environment) and 1 when nothing answers")
+    func healthcheck() async throws {
+        let launched = try Self.launch(["--port", "0", "--database", ":memory:"])
+        defer { if launched.process.isRunning { launched.process.terminate() } }
+        let port = try #require(launched.firstLine.split(separator: ":").last.map(String.init))
+        let (healthy, healthyOutput) = try Self.runToExit(["healthcheck", "--port", port], captureOutput: true)
+        #expect(healthy == 0)
+        #expect(healthyOutput.contains(#""status":"ok""#))
+        let (viaEnvironment, _) = try Self.runToExit(
+            ["healthcheck"], environment: ["REAMAZE_EMULATOR_HOST": "0.0.0.0", "REAMAZE_EMULATOR_PORT": port])
+        #expect(viaEnvironment == 0)
+        launched.process.terminate()
+        launched.process.waitUntilExit()
+        let (down, downOutput) = try Self.runToExit(["healthcheck", "--port", port], captureOutput: true)
+        #expect(down == 1)
+        #expect(downOutput.contains("unhealthy: cannot connect"))
+    }
+
     @Test(
         "bad settings and bad fixtures stop the start with a message naming the problem",
         arguments: [
@@ -117,17 +135,23 @@ import Testing
         #expect(text.contains(message), "stderr: \(text)")
     }
 
-    /// Runs the binary until it exits by itself; its exit status and standard error.
-    static func runToExit(_ arguments: [String]) throws -> (Int32, String) {
+    /// Runs the binary until it exits by itself; its exit status and standard error (or standard output).
+    static func runToExit(_ arguments: [String], environment: [String: String] = [:], captureOutput: Bool = false)
+        throws -> (Int32, String)
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REAMAZE_EMULATOR_") }
+            .merging(environment) { $1 }
         let errors = Pipe()
+        let output = Pipe()
         process.standardError = errors
-        process.standardOutput = Pipe()
+        process.standardOutput = output
         try process.run()
+        let captured = (captureOutput ? output : errors).fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return (process.terminationStatus, String(decoding: captured, as: UTF8.self))
     }
 
     @Test("a fixtures error names the file and the entry")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SQLiteStore
 
 /// HTTP Basic authentication against staff users: login email (case-insensitive) and API token (spec §1.4).

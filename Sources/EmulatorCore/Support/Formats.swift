@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The input formats of the spec, checked the same way everywhere (§2.5, §3.3).
 enum Formats {
