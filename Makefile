@@ -8,7 +8,7 @@ PORT ?= 8080
 DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
 
-.PHONY: deps build run test format lint clean
+.PHONY: deps build run test format lint clean docker-check
 
 deps:
 	@missing=(); for package in $(APT_PACKAGES); do \
@@ -39,6 +39,11 @@ format:
 
 lint:
 	swift format lint --strict --recursive Package.swift Sources Tests
+
+# Lints the Dockerfile, checks its runtime libraries and smoke-tests its runtime stage under chroot (needs root and
+# Debian's archive; a few minutes). Not part of `make test`.
+docker-check: deps
+	bash docker/check.sh
 
 clean:
 	rm -rf .build
