@@ -25,6 +25,16 @@ hadolint docker/Dockerfile || fail "hadolint reported problems"
 grep -q "libmicrohttpd12 libsqlite3-0" docker/Dockerfile || fail "the runtime packages above are not the Dockerfile's"
 echo "hadolint: no findings"
 
+step "the build stage's files make a package that loads"
+context="$WORK/context"
+rm -rf "$context" && mkdir -p "$context"
+for source in $(awk '/^FROM debian/ { exit } /^COPY / && !/--from/ { for (i = 2; i < NF; i++) print $i }' docker/Dockerfile); do
+  grep -qx "$source" .dockerignore && fail "$source is copied but .dockerignore leaves it out"
+  cp -r "$source" "$context/"
+done
+(cd "$context" && swift package describe > /dev/null) || fail "the files the build stage copies do not load as a package"
+echo "Package.swift loads from the build stage's files alone"
+
 step "build the release binary as the Dockerfile's build stage does"
 swift build -c release --static-swift-stdlib --product reamaze-emulator 2>&1 | tail -1
 mkdir -p "$WORK"
