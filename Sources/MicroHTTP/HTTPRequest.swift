@@ -12,6 +12,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// True when the body was larger than the server's limit; its bytes were discarded, not buffered.
     public var bodyExceededLimit: Bool
+    /// True when the request came over TLS.
+    public var isSecure: Bool
 
     /// Creates a request value; the server builds these, tests may too.
     public init(
@@ -20,8 +22,10 @@ public struct HTTPRequest: Sendable {
         query: [(name: String, value: String)] = [],
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
-        bodyExceededLimit: Bool = false
+        bodyExceededLimit: Bool = false,
+        isSecure: Bool = false
     ) {
+        self.isSecure = isSecure
         self.method = method
         self.rawPath = rawPath
         self.query = query

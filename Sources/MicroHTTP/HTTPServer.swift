@@ -16,6 +16,8 @@ public final class HTTPServer: Sendable {
         public var maxBodyBytes: Int
         /// A larger limit for some paths (given the raw path), e.g. an admin import; nil keeps `maxBodyBytes`.
         public var maxBodyBytesForPath: (@Sendable (String) -> Int?)?
+        /// When set, the server speaks HTTPS (TLS through libmicrohttpd's GnuTLS support) instead of HTTP.
+        public var tls: TLS?
         /// Idle connections are closed after this many seconds.
         public var connectionTimeoutSeconds: Int
         /// At most this many connections at once; more are refused.
@@ -29,15 +31,31 @@ public final class HTTPServer: Sendable {
             maxBodyBytes: Int = 1 << 20,
             connectionTimeoutSeconds: Int = 30,
             connectionLimit: Int = 1024,
-            maxBodyBytesForPath: (@Sendable (String) -> Int?)? = nil
+            maxBodyBytesForPath: (@Sendable (String) -> Int?)? = nil,
+            tls: TLS? = nil
         ) {
             self.maxBodyBytesForPath = maxBodyBytesForPath
+            self.tls = tls
             self.host = host
             self.port = port
             self.threadCount = threadCount
             self.maxBodyBytes = maxBodyBytes
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
             self.connectionLimit = connectionLimit
+        }
+    }
+
+    /// A PEM certificate (chain) and its PEM private key.
+    public struct TLS: Sendable {
+        /// The server certificate, PEM.
+        public var certificatePEM: [UInt8]
+        /// Its private key, PEM.
+        public var keyPEM: [UInt8]
+
+        /// A certificate and key, both PEM.
+        public init(certificatePEM: [UInt8], keyPEM: [UInt8]) {
+            self.certificatePEM = certificatePEM
+            self.keyPEM = keyPEM
         }
     }
 
@@ -78,11 +96,12 @@ public final class HTTPServer: Sendable {
             // passUnretained: the server holds `context` strongly and stops the daemon in `stop()` or `deinit`,
             // so the context outlives every call libmicrohttpd makes with this pointer.
             let pointer = Unmanaged.passUnretained(context).toOpaque()
+            // The PEM strings live in the context, which outlives the daemon.
             return cmhd_start_daemon(
                 flags, address, MHDCallbacks.accessHandler, pointer, MHDCallbacks.requestCompleted, pointer,
                 MHDCallbacks.identityUnescape, UInt32(max(1, configuration.threadCount)),
                 UInt32(configuration.connectionTimeoutSeconds), UInt32(configuration.connectionLimit),
-                64 * 1024)
+                64 * 1024, context.tlsKey?.baseAddress, context.tlsCertificate?.baseAddress)
         }
         guard let started else {
             throw StartError.daemonFailed(host: configuration.host, port: configuration.port)
@@ -115,15 +134,32 @@ public final class HTTPServer: Sendable {
 }
 
 /// What the C callbacks reach through their context pointer.
-final class DaemonContext: Sendable {
+final class DaemonContext: @unchecked Sendable {
     let configuration: HTTPServer.Configuration
     let handler: HTTPHandler
     /// Requests begun and not yet completed, for a graceful stop.
     let requestsInFlight = Atomic<Int>(0)
+    /// NUL-terminated PEM copies for libmicrohttpd, never written after init and freed after the daemon stops.
+    let tlsCertificate: UnsafeMutableBufferPointer<CChar>?
+    let tlsKey: UnsafeMutableBufferPointer<CChar>?
 
     init(configuration: HTTPServer.Configuration, handler: @escaping HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        tlsCertificate = configuration.tls.map { Self.cString($0.certificatePEM) }
+        tlsKey = configuration.tls.map { Self.cString($0.keyPEM) }
+    }
+
+    deinit {
+        tlsCertificate?.deallocate()
+        tlsKey?.deallocate()
+    }
+
+    private static func cString(_ bytes: [UInt8]) -> UnsafeMutableBufferPointer<CChar> {
+        let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: bytes.count + 1)
+        for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+        buffer[bytes.count] = 0
+        return buffer
     }
 }
 

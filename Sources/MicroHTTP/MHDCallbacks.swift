@@ -96,7 +96,8 @@ enum MHDCallbacks {
             query: query,
             headers: values(connection, .HEADER_KIND).map { (name: $0.0, value: $0.1) },
             body: state.body,
-            bodyExceededLimit: state.bodyExceededLimit
+            bodyExceededLimit: state.bodyExceededLimit,
+            isSecure: server.configuration.tls != nil
         )
         state.body = []
         let response = server.handler(request)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmulatorCore
+import LocalTLS
 import Dispatch
 import FoundationEssentials
 import Glibc
@@ -10,7 +11,7 @@ struct ReamazeEmulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reamaze-emulator",
         abstract: "A local emulator of the Re:amaze REST API.",
-        subcommands: [Serve.self, HealthCheck.self],
+        subcommands: [Serve.self, HealthCheck.self, Certs.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -56,6 +57,18 @@ struct Serve: ParsableCommand {
     @Option(help: "Bearer token the control plane requires. [env: REAMAZE_EMULATOR_ADMIN_TOKEN] (default: none)")
     var adminToken: String?
 
+    @Option(help: "PEM server certificate: serve HTTPS. [env: REAMAZE_EMULATOR_TLS_CERT]")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert. [env: REAMAZE_EMULATOR_TLS_KEY]")
+    var tlsKey: String?
+
+    @Option(help: "Create or reuse a local CA and certificate here; serve HTTPS. [env: REAMAZE_EMULATOR_TLS_DIR]")
+    var tlsDir: String?
+
+    @Option(help: "Serve HTTPS on this port too, beside HTTP on --port. [env: REAMAZE_EMULATOR_HTTPS_PORT]")
+    var httpsPort: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error. [env: REAMAZE_EMULATOR_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
@@ -95,6 +108,25 @@ struct Serve: ParsableCommand {
         configuration.journalSize = try number(journalSize, "JOURNAL_SIZE") ?? configuration.journalSize
         guard configuration.journalSize >= 0 else { throw ValidationError("the journal size cannot be negative") }
         configuration.adminToken = setting(adminToken, "ADMIN_TOKEN")
+        var certificatePath = setting(tlsCert, "TLS_CERT")
+        var keyPath = setting(tlsKey, "TLS_KEY")
+        var trustPath: String?
+        if certificatePath == nil, keyPath == nil, let directory = setting(tlsDir, "TLS_DIR") {
+            let files = try LocalCertificates.ensure(in: directory)
+            (certificatePath, keyPath, trustPath) = (files.serverCertificate, files.serverKey, files.caCertificate)
+        }
+        switch (certificatePath, keyPath) {
+        case (let certificate?, let key?):
+            configuration.tlsCertificatePEM = try Self.read(certificate, what: "TLS certificate")
+            configuration.tlsKeyPEM = try Self.read(key, what: "TLS key")
+            configuration.httpsPort = try number(httpsPort, "HTTPS_PORT")
+        case (nil, nil):
+            if try number(httpsPort, "HTTPS_PORT") != nil {
+                throw ValidationError("--https-port needs --tls-cert and --tls-key, or --tls-dir")
+            }
+        default:
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
         guard (0...65_535).contains(configuration.port) else {
             throw ValidationError("the port must be 0 to 65535, got \(configuration.port)")
         }
@@ -110,13 +142,7 @@ struct Serve: ParsableCommand {
         }
         let logger = Logger(label: "reamaze-emulator")
 
-        var fixtureBytes: [UInt8]?
-        if let path = configuration.fixturesPath {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("cannot read the fixtures file \(path)")
-            }
-            fixtureBytes = Array(data)
-        }
+        let fixtureBytes = try configuration.fixturesPath.map { try Self.read($0, what: "fixtures file") }
 
         let server: EmulatorServer
         do {
@@ -125,6 +151,8 @@ struct Serve: ParsableCommand {
             throw ValidationError("\(configuration.fixturesPath ?? "fixtures"): \(error)")
         }
         print("reamaze-emulator listening on \(server.baseURL)")
+        if let httpsURL = server.httpsURL { print("  also HTTPS: \(httpsURL)") }
+        if let trustPath { print("  HTTPS certificates signed by the local CA \(trustPath)") }
         print("  API base URL: \(server.baseURL)/api/v1")
         print("  login: \(configuration.login)  token: \(configuration.token)  brand: \(configuration.brand)")
         print("  database: \(configuration.databasePath)")
@@ -136,6 +164,16 @@ struct Serve: ParsableCommand {
         logger.info("stopping: letting requests in flight finish")
         server.stop()
         logger.info("stopped")
+    }
+}
+
+extension Serve {
+    /// A file's bytes, or a validation error naming it.
+    static func read(_ path: String, what: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read the \(what) \(path)")
+        }
+        return Array(data)
     }
 }
 

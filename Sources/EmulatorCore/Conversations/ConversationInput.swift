@@ -85,12 +85,12 @@ extension FieldReader {
 }
 
 extension RequestContext {
-    /// `{scheme}://{Host}` of this request, for `perma_url` (§5.1): https on Re:amaze's own host names, which
-    /// clients only ever reach over TLS, else http; the brand's Re:amaze host when no Host header was sent.
+    /// `{scheme}://{Host}` of this request, for `perma_url` (§5.1): https over TLS and on Re:amaze's own host
+    /// names, which clients only ever reach over TLS, else http; the brand's Re:amaze host when no Host was sent.
     var permaBase: String {
         guard let host = requestHost?.trimmed, !host.isEmpty else { return "https://\(brand.hostLabel).reamaze.io" }
         let name = host.lowercased().split(separator: ":").first.map(String.init) ?? host
-        let secure = name.hasSuffix(".reamaze.io") || name.hasSuffix(".reamaze.com")
+        let secure = isSecure || name.hasSuffix(".reamaze.io") || name.hasSuffix(".reamaze.com")
         return "\(secure ? "https" : "http")://\(host)"
     }
 }

@@ -32,6 +32,13 @@ public struct EmulatorConfiguration: Sendable {
     public var journalSize = 1_000
     /// When set, the control plane (except its health check) needs `Authorization: Bearer <adminToken>`.
     public var adminToken: String?
+    /// A PEM server certificate and key: with them the emulator speaks HTTPS, on `port` alone or, when
+    /// `httpsPort` is set, there beside plain HTTP on `port`.
+    public var tlsCertificatePEM: [UInt8]?
+    /// The private key of `tlsCertificatePEM`, PEM.
+    public var tlsKeyPEM: [UInt8]?
+    /// A second port for HTTPS while `port` keeps plain HTTP; 0 picks a free one.
+    public var httpsPort: Int?
 
     /// The defaults documented in the README.
     public init() {}

@@ -6,6 +6,7 @@ public final class EmulatorServer: Sendable {
     /// The request pipeline and store.
     public let emulator: Emulator
     private let server: HTTPServer
+    private let secureServer: HTTPServer?
 
     /// Opens the store, starts listening (answering 503 meanwhile), loads fixtures into an empty database, then
     /// answers requests.
@@ -15,39 +16,48 @@ public final class EmulatorServer: Sendable {
         fixtures: [UInt8]? = nil
     ) throws {
         let emulator = try Emulator(configuration: configuration, environment: environment, logger: logger)
-        let server: HTTPServer
-        do {
-            server = try HTTPServer(
+        var tls: HTTPServer.TLS?
+        if let certificate = configuration.tlsCertificatePEM, let key = configuration.tlsKeyPEM {
+            tls = HTTPServer.TLS(certificatePEM: certificate, keyPEM: key)
+        }
+        func listen(port: Int, tls: HTTPServer.TLS?) throws -> HTTPServer {
+            try HTTPServer(
                 configuration: HTTPServer.Configuration(
-                    host: configuration.host, port: configuration.port,
+                    host: configuration.host, port: port,
                     threadCount: configuration.threadCount ?? HTTPServer.coreCount,
                     maxBodyBytes: configuration.maxBodyBytes,
-                    maxBodyBytesForPath: { path in
-                        path.hasPrefix("/__emulator/") ? ControlPlane.maxBodyBytes : nil
-                    }),
+                    maxBodyBytesForPath: { path in path.hasPrefix("/__emulator/") ? ControlPlane.maxBodyBytes : nil },
+                    tls: tls),
                 handler: { request in emulator.handle(request) })
-        } catch {
-            emulator.close()
-            throw error
         }
+        var started: [HTTPServer] = []
         do {
+            let secondPort = tls == nil ? nil : configuration.httpsPort
+            started.append(try listen(port: configuration.port, tls: secondPort == nil ? tls : nil))
+            if let secondPort { started.append(try listen(port: secondPort, tls: tls)) }
             try emulator.start(fixtures: fixtures)
         } catch {
-            server.stop(gracePeriodMilliseconds: 0)
+            for server in started { server.stop(gracePeriodMilliseconds: 0) }
             emulator.close()
             throw error
         }
-        self.server = server
+        self.server = started[0]
+        self.secureServer = started.count > 1 ? started[1] : nil
         self.emulator = emulator
     }
+
+    /// `https://HOST:PORT` of the second, HTTPS listener, when `httpsPort` is set.
+    public var httpsURL: String? { secureServer.map { url(scheme: "https", port: $0.port) } }
 
     /// The port the server listens on.
     public var port: Int { server.port }
 
-    /// `http://HOST:PORT`, with IPv6 hosts in brackets.
-    public var baseURL: String {
+    /// `http://HOST:PORT` (`https` when the only listener speaks TLS), with IPv6 hosts in brackets.
+    public var baseURL: String { url(scheme: server.configuration.tls == nil ? "http" : "https", port: port) }
+
+    private func url(scheme: String, port: Int) -> String {
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        return "http://\(host):\(port)"
+        return "\(scheme)://\(host):\(port)"
     }
 
     /// The configuration the server was started with.
@@ -55,6 +65,7 @@ public final class EmulatorServer: Sendable {
 
     /// Stops listening, lets requests in flight finish, then closes the store. Calling it again does nothing.
     public func stop() {
+        secureServer?.stop()
         server.stop()
         emulator.close()
     }

@@ -27,6 +27,8 @@ struct RequestContext {
     let database: Database
     /// The Host header as sent, if any.
     let requestHost: String?
+    /// Whether the request came over HTTPS.
+    let isSecure: Bool
 
     /// The account the request acts in.
     var accountID: Int { staff.accountID }
