@@ -41,8 +41,11 @@ public final class Database: @unchecked Sendable {
     /// - Throws: ``SQLiteError`` when the copy fails.
     public func snapshotOfEmptySchema() throws -> Snapshot {
         let copy = try withConnection { try $0.snapshot() }
+        // Ordinary and virtual tables, not the shadow tables behind a virtual table (emptying those directly would
+        // corrupt it: the virtual table empties them itself).
         let tables = try copy.query(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'virtual') "
+                + "AND name NOT LIKE 'sqlite_%'"
         ) { $0.string(0) }
         try copy.executeScript("PRAGMA foreign_keys=OFF;")
         for table in tables { try copy.execute("DELETE FROM \"\(table)\"") }

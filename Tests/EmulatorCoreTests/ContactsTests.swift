@@ -285,6 +285,27 @@ enum BobExample {
         }
     }
 
+    @Test("the search index follows renames, new emails, moves and short or quoted queries")
+    func searchIndexStaysCurrent() async throws {
+        try await withEmulator { emulator in
+            _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Zoë \"Zed\" O'Neil", "email": "z@x.io"}}"#)
+            _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Other", "mobile": "+4712345678"}}"#)
+            #expect(try names(try await emulator.client.get("/contacts?q=ZOË")) == [#"Zoë "Zed" O'Neil"#])
+            #expect(try names(try await emulator.client.get("/contacts?q=%22zed%22")) == [#"Zoë "Zed" O'Neil"#])
+            #expect(try names(try await emulator.client.get("/contacts?q=o'")) == [#"Zoë "Zed" O'Neil"#], "2 characters")
+            _ = try await emulator.client.put("/contacts/z@x.io", #"{"contact": {"name": "Renamed"}}"#)
+            #expect(try names(try await emulator.client.get("/contacts?q=neil")).isEmpty)
+            #expect(try names(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"])
+            _ = try await emulator.client.post(
+                "/contacts/+4712345678/identities?identifier_type=mobile",
+                #"{"identity": {"type": "email", "identifier": "fresh.address@y.io"}}"#)
+            #expect(try names(try await emulator.client.get("/contacts?q=fresh.addr")) == ["Other"])
+            _ = try await emulator.client.post(
+                "/contacts/z@x.io/identities", #"{"identity": {"type": "email", "identifier": "fresh.address@y.io"}}"#)
+            #expect(try names(try await emulator.client.get("/contacts?q=fresh.addr")) == ["Renamed"], "moved")
+        }
+    }
+
     @Test("data[key]=value compares the stored value's string form; all pairs must match")
     func dataFilter() async throws {
         try await withEmulator { emulator in

@@ -87,13 +87,19 @@ struct ContactRepository {
     func list(accountID: Int, filter: ContactListFilter, page: Int) throws -> Page<ContactRecord> {
         var conditions = ["c.account_id = ?"]
         var values: [any SQLiteBindable] = [accountID]
-        if let query = filter.query {
-            conditions.append(
-                """
-                (instr(c.sort_name, ?) > 0 OR EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id \
-                AND i.type = 'email' AND instr(i.match_key, ?) > 0))
-                """)
-            values.append(contentsOf: [query.lowercased(), query.lowercased()])
+        if let query = filter.query?.lowercased() {
+            if query.count >= 3, !query.contains("\n") {
+                // The trigram index answers substrings of three characters or more; a phrase is a substring.
+                conditions.append("c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)")
+                values.append("\"" + query.replacing("\"", with: "\"\"") + "\"")
+            } else {
+                conditions.append(
+                    """
+                    (instr(c.sort_name, ?) > 0 OR EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id \
+                    AND i.type = 'email' AND instr(i.match_key, ?) > 0))
+                    """)
+                values.append(contentsOf: [query, query])
+            }
         }
         if let type = filter.identityType {
             conditions.append("EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id AND i.type = ?)")

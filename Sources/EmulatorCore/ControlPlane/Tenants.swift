@@ -81,11 +81,14 @@ enum Tenants {
                 "DELETE FROM conversations WHERE brand_id IN (\(brands))",
                 "DELETE FROM notes WHERE contact_id IN (\(contacts))",
                 "DELETE FROM contact_data WHERE contact_id IN (\(contacts))",
-                "DELETE FROM identities WHERE account_id = ?1",
             ] {
                 try connection.execute(statement, [accountID])
             }
-            return try connection.execute("DELETE FROM contacts WHERE account_id = ?1", [accountID])
+            // Contacts before their identities: the search index rows go with the contacts, so the identity triggers
+            // find nothing left to update.
+            let removed = try connection.execute("DELETE FROM contacts WHERE account_id = ?1", [accountID])
+            try connection.execute("DELETE FROM identities WHERE account_id = ?1", [accountID])
+            return removed
         }
         return JSONResponse.make { writer in
             writer.object { writer in

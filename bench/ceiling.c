@@ -1,0 +1,128 @@
+/*
+ * The ceiling: the least an HTTP + SQLite service can do per request on this machine, with the emulator's settings
+ * (libmicrohttpd's internal epoll thread pool sized to the cores, keep-alive, one SQLite connection behind a mutex,
+ * WAL, synchronous=NORMAL, prepared statements). `make bench` measures the emulator against it.
+ *
+ *   GET  /read?email=c42@example.com  an indexed read answering a small JSON document
+ *   POST /write                       one INSERT and its COMMIT
+ *
+ * Usage: ceiling PORT DATABASE   (DATABASE is created and seeded with 100,000 rows when empty)
+ */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static sqlite3 *db;
+static sqlite3_stmt *read_statement;
+static sqlite3_stmt *write_statement;
+static pthread_mutex_t db_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct request_state { size_t body_size; };
+
+static void completed(void *cls, struct MHD_Connection *connection, void **con_cls, enum MHD_RequestTerminationCode code) {
+    (void) cls; (void) connection; (void) code;
+    free(*con_cls);
+    *con_cls = NULL;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *connection, unsigned int status, const char *body, size_t size) {
+    struct MHD_Response *response = MHD_create_response_from_buffer(size, (void *) body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(response, "Content-Type", "application/json; charset=utf-8");
+    enum MHD_Result result = MHD_queue_response(connection, status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+                              const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls) {
+    (void) cls; (void) version; (void) upload_data;
+    if (*con_cls == NULL) {  /* first call: headers only; queueing now would cost keep-alive */
+        *con_cls = calloc(1, sizeof(struct request_state));
+        return MHD_YES;
+    }
+    struct request_state *state = *con_cls;
+    if (*upload_data_size > 0) {
+        state->body_size += *upload_data_size;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    char body[512];
+    if (strcmp(method, "GET") == 0 && strcmp(url, "/read") == 0) {
+        const char *email = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "email");
+        if (email == NULL) return respond(connection, 400, "{\"error\":\"email\"}", 17);
+        int length = 0;
+        pthread_mutex_lock(&db_lock);
+        sqlite3_bind_text(read_statement, 1, email, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(read_statement) == SQLITE_ROW) {
+            length = snprintf(body, sizeof body,
+                "{\"_id\":%lld,\"name\":\"%s\",\"email\":\"%s\",\"created_at\":\"2026-11-26T00:00:00.000Z\"}",
+                sqlite3_column_int64(read_statement, 0), sqlite3_column_text(read_statement, 1),
+                sqlite3_column_text(read_statement, 2));
+        }
+        sqlite3_reset(read_statement);
+        sqlite3_clear_bindings(read_statement);
+        pthread_mutex_unlock(&db_lock);
+        if (length == 0) return respond(connection, 404, "{\"error\":\"Not Found\"}", 21);
+        return respond(connection, 200, body, (size_t) length);
+    }
+    if (strcmp(method, "POST") == 0 && strcmp(url, "/write") == 0) {
+        static long long counter = 0;
+        pthread_mutex_lock(&db_lock);
+        char email[64];
+        snprintf(email, sizeof email, "w%lld-%d@example.com", ++counter, getpid());
+        sqlite3_bind_text(write_statement, 1, "Written", -1, SQLITE_STATIC);
+        sqlite3_bind_text(write_statement, 2, email, -1, SQLITE_TRANSIENT);
+        int result = sqlite3_step(write_statement);
+        long long id = sqlite3_last_insert_rowid(db);
+        sqlite3_reset(write_statement);
+        sqlite3_clear_bindings(write_statement);
+        pthread_mutex_unlock(&db_lock);
+        if (result != SQLITE_DONE) return respond(connection, 500, "{\"error\":\"write\"}", 17);
+        int length = snprintf(body, sizeof body, "{\"_id\":%lld,\"email\":\"%s\"}", id, email);
+        return respond(connection, 200, body, (size_t) length);
+    }
+    return respond(connection, 404, "{\"error\":\"Not Found\"}", 21);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) { fprintf(stderr, "usage: ceiling PORT DATABASE\n"); return 2; }
+    if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        fprintf(stderr, "cannot open %s\n", argv[2]);
+        return 1;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "CREATE TABLE IF NOT EXISTS contacts (id INTEGER PRIMARY KEY, name TEXT, email TEXT NOT NULL UNIQUE) STRICT;"
+                     "INSERT INTO contacts (name, email) SELECT 'Contact ' || n, 'c' || n || '@example.com' FROM"
+                     " (WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 99999)"
+                     "  SELECT n FROM seq) WHERE NOT EXISTS (SELECT 1 FROM contacts);", NULL, NULL, NULL);
+    sqlite3_prepare_v3(db, "SELECT id, name, email FROM contacts WHERE email = ?", -1, SQLITE_PREPARE_PERSISTENT,
+                       &read_statement, NULL);
+    sqlite3_prepare_v3(db, "INSERT INTO contacts (name, email) VALUES (?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
+                       &write_statement, NULL);
+    unsigned int threads = (unsigned int) sysconf(_SC_NPROCESSORS_ONLN);
+    struct MHD_Daemon *daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t) atoi(argv[1]), NULL, NULL, handle, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    if (daemon == NULL) { fprintf(stderr, "cannot listen on %s\n", argv[1]); return 1; }
+    printf("ceiling listening on http://127.0.0.1:%s\n", argv[1]);
+    fflush(stdout);
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigprocmask(SIG_BLOCK, &signals, NULL);
+    int received;
+    sigwait(&signals, &received);
+    MHD_stop_daemon(daemon);
+    sqlite3_finalize(read_statement);
+    sqlite3_finalize(write_statement);
+    sqlite3_close(db);
+    return 0;
+}

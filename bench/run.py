@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""make bench: the emulator against the ceiling (bench/ceiling.c) on the same machine, in the same run.
+
+Seeds 100,000 contacts (one identity with 100,000 messages), runs wrk on loopback against both servers, alternating,
+at 1 and 32 connections, measures start-up, memory and the move of the 100,000-message identity, and writes
+BENCHMARKS.md. Every request count and duration is bounded (BENCH_SECONDS per wrk run, default 5).
+"""
+import http.client
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from base64 import b64encode
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, ".build", "bench")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+EMULATOR_PORT, CEILING_PORT = 18301, 18302
+AUTH = "Basic " + b64encode(b"bench@example.com:bench-token").decode()
+
+
+def run(command, **options):
+    return subprocess.run(command, check=True, text=True, capture_output=True, **options).stdout
+
+
+def wait_for(port, path, headers=None, timeout=30.0):
+    """Polls until GET path answers 200; returns the seconds it took."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", path, headers=headers or {})
+            if connection.getresponse().status == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.001)
+    raise SystemExit(f"nothing answered 200 on {port}{path}")
+
+
+def rss_kib(pid, field):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def lua(name, body):
+    path = os.path.join(WORK, name + ".lua")
+    with open(path, "w") as script:
+        script.write(body)
+    return path
+
+
+def wrk(port, script, connections):
+    threads = 1 if connections == 1 else 2
+    output = run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{SECONDS}s", "--latency", "-s", script,
+                  f"http://127.0.0.1:{port}"])
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(label):
+        value, unit = re.search(label + r"%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"non-2xx answers during a benchmark run:\n{output}")
+    return {"rate": rate, "p50": percentile("50"), "p99": percentile("99")}
+
+
+HEADERS = f'wrk.headers["Authorization"] = "{AUTH}"\nwrk.headers["Content-Type"] = "application/json"\n'
+SCRIPTS = {
+    "get_contact": HEADERS + 'request = function()\n'
+    '  return wrk.format("GET", "/api/v1/contacts/c" .. math.random(0, 99999) .. "@example.com")\nend\n',
+    "get_identities": HEADERS + 'request = function()\n'
+    '  return wrk.format("GET", "/api/v1/contacts/c" .. math.random(0, 99999) .. "@example.com/identities")\nend\n',
+    "search": HEADERS + 'request = function()\n'
+    '  return wrk.format("GET", "/api/v1/contacts?q=c" .. math.random(10000, 99999) .. "@")\nend\n',
+    # Each wrk thread gets its own id, and each run its own start time, so every email is new.
+    "create_contact": HEADERS + 'local counter = 0\nlocal threads = 0\n'
+    'setup = function(thread)\n  threads = threads + 1\n  thread:set("prefix", os.time() .. "t" .. threads)\nend\n'
+    'request = function()\n  counter = counter + 1\n'
+    '  return wrk.format("POST", "/api/v1/contacts", nil, \'{"contact":{"name":"New","email":"n\' .. prefix .. "-" '
+    '.. counter .. \'@example.com"}}\')\nend\n',
+    "move_identity": HEADERS + 'local flip = false\nrequest = function()\n  flip = not flip\n'
+    '  local target = flip and "mover-b" or "mover-a"\n'
+    '  return wrk.format("POST", "/api/v1/contacts/" .. target .. "@example.com/identities", nil, '
+    '\'{"identity":{"type":"email","identifier":"moving@example.com"}}\')\nend\n',
+    "ceiling_read": 'request = function()\n'
+    '  return wrk.format("GET", "/read?email=c" .. math.random(0, 99999) .. "@example.com")\nend\n',
+    "ceiling_write": 'request = function() return wrk.format("POST", "/write") end\n',
+}
+SCENARIOS = [  # (label, emulator script, ceiling script)
+    ("GET /contacts/{email}", "get_contact", "ceiling_read"),
+    ("GET /contacts/{email}/identities", "get_identities", "ceiling_read"),
+    ("GET /contacts?q= (100,000 contacts)", "search", "ceiling_read"),
+    ("POST /contacts (unique bodies)", "create_contact", "ceiling_write"),
+    ("POST …/identities (move back and forth)", "move_identity", "ceiling_write"),
+]
+
+
+def move_heavy_identity():
+    """Times POST …/identities moving heavy@ (100,000 messages) and moving@ (none) between contacts."""
+    def move(target, identifier):
+        connection = http.client.HTTPConnection("127.0.0.1", EMULATOR_PORT, timeout=30)
+        body = '{"identity":{"type":"email","identifier":"%s"}}' % identifier
+        started = time.perf_counter()
+        connection.request("POST", f"/api/v1/contacts/{target}/identities", body=body, headers={"Authorization": AUTH})
+        response = connection.getresponse()
+        response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status == 200, response.status
+        return elapsed
+    heavy = [move("mover-a@example.com" if i % 2 == 0 else "mover-b@example.com", "heavy@example.com") for i in range(10)]
+    light = [move("mover-a@example.com" if i % 2 == 0 else "mover-b@example.com", "moving@example.com") for i in range(10)]
+    return statistics.median(heavy), max(heavy), statistics.median(light), max(light)
+
+
+def startup_with_demo(binary):
+    """Median time from spawn to the first 200 of an authenticated API call, demo fixtures into :memory:."""
+    samples = []
+    for _ in range(5):
+        started = time.perf_counter()
+        process = subprocess.Popen([binary, "--port", "18303", "--database", ":memory:", "--fixtures",
+                                    os.path.join(ROOT, "fixtures", "demo.json"), "--log-level", "error"],
+                                   stdout=subprocess.DEVNULL)
+        auth = {"Authorization": "Basic " + b64encode(b"demo@example.com:demo-token").decode()}
+        wait_for(18303, "/api/v1/contacts", auth)
+        samples.append((time.perf_counter() - started) * 1000)
+        idle = rss_kib(process.pid, "VmRSS")
+        process.terminate()
+        process.wait()
+    return statistics.median(samples), idle
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    print("building the release emulator and the ceiling…", flush=True)
+    run(["swift", "build", "-c", "release", "--product", "reamaze-emulator"], cwd=ROOT)
+    binary = os.path.join(run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT).strip(),
+                          "reamaze-emulator")
+    ceiling = os.path.join(WORK, "ceiling")
+    run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", ceiling, os.path.join(ROOT, "bench", "ceiling.c"),
+         "-lmicrohttpd", "-lsqlite3"])
+
+    database = os.path.join(WORK, "emulator.sqlite")
+    ceiling_database = os.path.join(WORK, "ceiling.sqlite")
+    for path in [database, ceiling_database]:
+        for suffix in ["", "-wal", "-shm"]:
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    common = [binary, "--port", str(EMULATOR_PORT), "--database", database, "--login", "bench@example.com",
+              "--token", "bench-token", "--brand", "bench", "--log-level", "error"]
+    print("seeding 100,000 contacts and a 100,000-message identity…", flush=True)
+    migrate = subprocess.Popen(common, stdout=subprocess.DEVNULL)
+    wait_for(EMULATOR_PORT, "/__emulator/health")
+    migrate.terminate()
+    migrate.wait()
+    run(["sqlite3", database], input=open(os.path.join(ROOT, "bench", "seed.sql")).read())
+
+    startup_ms, idle_demo_kib = startup_with_demo(binary)
+    emulator = subprocess.Popen(common, stdout=subprocess.DEVNULL)
+    ceiling_process = subprocess.Popen([ceiling, str(CEILING_PORT), ceiling_database], stdout=subprocess.DEVNULL)
+    try:
+        wait_for(EMULATOR_PORT, "/__emulator/health")
+        wait_for(CEILING_PORT, "/read?email=c1@example.com")
+        idle_seeded_kib = rss_kib(emulator.pid, "VmRSS")
+        scripts = {name: lua(name, body) for name, body in SCRIPTS.items()}
+        rows = []
+        for label, mine, theirs in SCENARIOS:
+            for connections in (1, 32):
+                print(f"{label} at {connections} connection(s)…", flush=True)
+                emulated = wrk(EMULATOR_PORT, scripts[mine], connections)
+                ceiling_result = wrk(CEILING_PORT, scripts[theirs], connections)
+                rows.append((label, connections, emulated, ceiling_result, theirs))
+        heavy_median, heavy_max, light_median, light_max = move_heavy_identity()
+        peak_kib = rss_kib(emulator.pid, "VmHWM")
+    finally:
+        emulator.terminate()
+        ceiling_process.terminate()
+        emulator.wait()
+        ceiling_process.wait()
+
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}): the release emulator against",
+        "the ceiling, `bench/ceiling.c` — libmicrohttpd and SQLite doing the least a request can (one indexed read",
+        "answering a small JSON document, or one INSERT and its COMMIT) with the emulator's threading and WAL",
+        "settings — in the same run, alternating, with wrk on loopback sharing the cores.",
+        "",
+        f"- Machine: {os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
+        f"{platform.system()} {platform.release()}",
+        f"- Data: 100,000 contacts with an email identity each; one identity carrying a conversation of 100,000 messages",
+        f"- Each row: wrk for {SECONDS} s at 1 connection (1 thread) and at 32 connections (2 threads), `--latency`",
+        f"- Command: `make bench` (BENCH_SECONDS={SECONDS})",
+        "",
+        "| request | conn | emulator req/s | p50 ms | p99 ms | ceiling | ceiling req/s | p50 ms | p99 ms | ratio |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for label, connections, emulated, ceiling_result, theirs in rows:
+        ratio = emulated["rate"] / ceiling_result["rate"]
+        lines.append(
+            f"| {label} | {connections} | {emulated['rate']:,.0f} | {emulated['p50']:.2f} | {emulated['p99']:.2f} | "
+            f"{'read' if theirs == 'ceiling_read' else 'write'} | {ceiling_result['rate']:,.0f} | "
+            f"{ceiling_result['p50']:.2f} | {ceiling_result['p99']:.2f} | {ratio:.2f}x |")
+    lines += [
+        "",
+        "| figure | measured |",
+        "|---|---|",
+        f"| start-up to the first 200 (demo fixtures into `:memory:`, median of 5) | {startup_ms:.1f} ms |",
+        f"| idle RSS after start-up with the demo data | {idle_demo_kib / 1024:.1f} MiB |",
+        f"| idle RSS on the seeded 100,000-contact database | {idle_seeded_kib / 1024:.1f} MiB |",
+        f"| peak RSS over the whole run | {peak_kib / 1024:.1f} MiB |",
+        f"| moving the identity with 100,000 messages (median / max of 10) | {heavy_median:.2f} / {heavy_max:.2f} ms |",
+        f"| moving an identity with no messages (median / max of 10) | {light_median:.2f} / {light_max:.2f} ms |",
+        "",
+    ]
+    with open(os.path.join(ROOT, "BENCHMARKS.md.new"), "w") as out:
+        out.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    for tool in ["wrk", "sqlite3", "cc"]:
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is missing: run `make bench`, which installs it")
+    main()

@@ -1,0 +1,31 @@
+-- Seeds a migrated emulator database (account 1, brand `bench`) for `make bench`: 100,000 contacts with an email
+-- identity each, one identity carrying a conversation of 100,000 messages, and two contacts to move identities between.
+PRAGMA foreign_keys = OFF;
+BEGIN;
+WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 99999)
+INSERT INTO contacts (id, account_id, name, sort_name, created_at, updated_at)
+SELECT n + 1, 1, 'Contact ' || n, 'contact ' || n, 1764000000000 + n, 1764000000000 + n FROM seq;
+WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 99999)
+INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
+SELECT 1, n + 1, 'email', 'c' || n || '@example.com', 'c' || n || '@example.com', n + 1 FROM seq;
+
+INSERT INTO contacts (id, account_id, name, sort_name, created_at, updated_at) VALUES
+    (100001, 1, 'Heavy History', 'heavy history', 1764100000000, 1764100000000),
+    (100002, 1, 'Mover A', 'mover a', 1764100000000, 1764100000000),
+    (100003, 1, 'Mover B', 'mover b', 1764100000000, 1764100000000);
+INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq) VALUES
+    (1, 100001, 'email', 'heavy@example.com', 'heavy@example.com', 100001),
+    (1, 100002, 'email', 'mover-a@example.com', 'mover-a@example.com', 100002),
+    (1, 100003, 'email', 'mover-b@example.com', 'mover-b@example.com', 100003),
+    (1, 100002, 'email', 'moving@example.com', 'moving@example.com', 100004);
+INSERT INTO conversations (brand_id, channel_id, slug, subject, status, author_identity_id, origin, created_at, updated_at)
+SELECT b.id, c.id, 'heavy-history', 'Heavy history', 0, i.id, 1, 1764100000000, 1764100000000
+FROM brands b JOIN channels c ON c.brand_id = b.id AND c.slug = 'support'
+JOIN identities i ON i.match_key = 'heavy@example.com' WHERE b.host_label = 'bench';
+WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 99999)
+INSERT INTO messages (conversation_id, body, visibility, sender_identity_id, created_at)
+SELECT (SELECT id FROM conversations WHERE slug = 'heavy-history'), 'Message ' || n, 0,
+       (SELECT id FROM identities WHERE match_key = 'heavy@example.com'), 1764100000000 + n FROM seq;
+COMMIT;
+PRAGMA foreign_key_check;
+PRAGMA optimize;
