@@ -10,8 +10,9 @@ struct JournalEntry: Sendable {
     let status: Int
     let durationMilliseconds: Double
     let accountID: Int?
-    let requestBody: JSONValue?
-    let responseBody: JSONValue?
+    /// The bodies as sent, parsed and redacted only when the journal is read, to keep work off the request path.
+    let requestBytes: [UInt8]
+    let responseBytes: [UInt8]
 }
 
 /// The request journal: a ring of the newest entries, so memory stays bounded however long the emulator runs.
@@ -28,6 +29,11 @@ final class Journal: Sendable {
     init(capacity: Int) {
         self.capacity = max(0, capacity)
         ring = Mutex(Ring(entries: Array(repeating: nil, count: max(0, capacity))))
+    }
+
+    /// A body as the ring keeps it: the bytes, or nothing when over ``maxBodyBytes`` (only its size is kept then).
+    static func kept(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.count <= maxBodyBytes ? bytes : Array("[\(bytes.count) bytes, not kept]".utf8)
     }
 
     /// Keeps an entry, replacing the oldest when full. `make` receives the entry's id.
@@ -63,7 +69,6 @@ final class Journal: Sendable {
     /// when empty.
     static func redacted(_ bytes: [UInt8]) -> JSONValue? {
         guard !bytes.isEmpty else { return nil }
-        guard bytes.count <= maxBodyBytes else { return .string("[\(bytes.count) bytes, not kept]") }
         guard let value = try? JSONParser.parse(bytes) else {
             return .string(String(decoding: bytes, as: UTF8.self))
         }
@@ -100,9 +105,9 @@ extension JSONWriter {
             writer.value(.number(String(format3(entry.durationMilliseconds))))
             writer.field("account", entry.accountID)
             writer.key("request_body")
-            writer.value(entry.requestBody ?? .null)
+            writer.value(Journal.redacted(entry.requestBytes) ?? .null)
             writer.key("response_body")
-            writer.value(entry.responseBody ?? .null)
+            writer.value(Journal.redacted(entry.responseBytes) ?? .null)
         }
     }
 }

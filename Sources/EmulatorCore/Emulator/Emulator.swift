@@ -91,8 +91,8 @@ public final class Emulator: Sendable {
                 JournalEntry(
                     id: id, time: now, method: request.method, path: request.rawPath, query: request.query,
                     status: response.dropsConnection ? 0 : response.status, durationMilliseconds: elapsed.milliseconds,
-                    accountID: accountID, requestBody: Journal.redacted(request.body),
-                    responseBody: Journal.redacted(response.body))
+                    accountID: accountID, requestBytes: Journal.kept(request.body),
+                    responseBytes: Journal.kept(response.body))
             }
         }
         logger.debug(
@@ -109,15 +109,19 @@ public final class Emulator: Sendable {
     private func process(_ request: HTTPRequest, _ accountID: inout Int?) throws -> HTTPResponse {
         let segments = try Self.apiSegments(request.rawSegments)
         let route = try router.match(method: request.method, segments: segments)
-        let staff: StaffUser
-        do {
-            staff = try Authenticator(database: database).authenticate(authorization: request.header("Authorization"))
-        } catch APIError.unauthorized {
-            throw settings.values.authFailureStatus == .forbidden ? APIError.forbidden : APIError.unauthorized
-        }
-        accountID = staff.accountID
         let host = request.header("Host")
-        let brand = try BrandResolver(database: database).resolve(host: host, accountID: staff.accountID)
+        let authorization = request.header("Authorization")
+        // Who and which brand, in one visit to the store: authentication first, then the brand (§1.8).
+        let (staff, brand) = try database.read { connection in
+            let staff: StaffUser
+            do {
+                staff = try Authenticator(connection: connection).authenticate(authorization: authorization)
+            } catch APIError.unauthorized {
+                throw settings.values.authFailureStatus == .forbidden ? APIError.forbidden : APIError.unauthorized
+            }
+            accountID = staff.accountID
+            return (staff, try BrandResolver(connection: connection).resolve(host: host, accountID: staff.accountID))
+        }
         if let fault = faults.action(method: request.method, path: request.rawPath, accountID: staff.accountID),
             let response = Self.apply(fault)
         {

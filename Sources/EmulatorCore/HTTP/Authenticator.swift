@@ -3,7 +3,7 @@ import SQLiteStore
 
 /// HTTP Basic authentication against staff users: login email (case-insensitive) and API token (spec §1.4).
 struct Authenticator {
-    let database: Database
+    let connection: Connection
 
     /// The staff user named by the `Authorization` header.
     /// - Throws: ``APIError/unauthorized`` for every failure; the caller maps it to 401 or 403.
@@ -16,13 +16,11 @@ struct Authenticator {
         else { throw APIError.unauthorized }
         let login = String(decoding: decoded[..<colon], as: UTF8.self).trimmed.lowercased()
         let token = Array(decoded[decoded.index(after: colon)...])
-        let found = try database.read { connection in
-            try connection.queryOne(
-                "SELECT id, account_id, name, email, api_token FROM staff WHERE email = ?", [login]
-            ) { row in
-                (StaffUser(id: row.int(0), accountID: row.int(1), name: row.optionalString(2), email: row.string(3)),
-                 row.optionalString(4))
-            }
+        let found = try connection.queryOne(
+            "SELECT id, account_id, name, email, api_token FROM staff WHERE email = ?", [login]
+        ) { row in
+            (StaffUser(id: row.int(0), accountID: row.int(1), name: row.optionalString(2), email: row.string(3)),
+             row.optionalString(4))
         }
         guard let (staff, storedToken) = found, let storedToken,
             Self.constantTimeEquals(Array(storedToken.utf8), token)
@@ -44,7 +42,7 @@ struct Authenticator {
 
 /// Finds the brand named by the Host header (spec §1.1).
 struct BrandResolver {
-    let database: Database
+    let connection: Connection
 
     /// The brand label a Host header names, or nil for the account's default brand.
     static func label(fromHost host: String?) -> String? {
@@ -61,18 +59,14 @@ struct BrandResolver {
     /// - Throws: ``APIError/notFound`` when the named brand is not the account's.
     func resolve(host: String?, accountID: Int) throws -> Brand {
         let label = Self.label(fromHost: host)
-        let brand = try database.read { connection in
-            let columns = "SELECT id, account_id, name, url, host_label FROM brands"
-            let map: (Row) -> Brand = { row in
-                Brand(id: row.int(0), accountID: row.int(1), name: row.string(2), url: row.string(3),
-                      hostLabel: row.string(4))
-            }
-            if let label {
-                return try connection.queryOne("\(columns) WHERE host_label = ?", [label], map)
-            }
-            return try connection.queryOne(
-                "\(columns) WHERE account_id = ? ORDER BY is_default DESC, id LIMIT 1", [accountID], map)
+        let columns = "SELECT id, account_id, name, url, host_label FROM brands"
+        let map: (Row) -> Brand = { row in
+            Brand(id: row.int(0), accountID: row.int(1), name: row.string(2), url: row.string(3), hostLabel: row.string(4))
         }
+        let brand =
+            try label.map { try connection.queryOne("\(columns) WHERE host_label = ?", [$0], map) }
+            ?? connection.queryOne(
+                "\(columns) WHERE account_id = ? ORDER BY is_default DESC, id LIMIT 1", [accountID], map)
         guard let brand, brand.accountID == accountID else { throw APIError.notFound }
         return brand
     }
