@@ -37,24 +37,6 @@ public final class Database: @unchecked Sendable {
         Snapshot(connection: try withConnection { try $0.snapshot() })
     }
 
-    /// A copy of this database's schema with no rows: the state a reset to "nothing" restores.
-    /// - Throws: ``SQLiteError`` when the copy fails.
-    public func snapshotOfEmptySchema() throws -> Snapshot {
-        let copy = try withConnection { try $0.snapshot() }
-        // Ordinary and virtual tables, not the shadow tables behind a virtual table (emptying those directly would
-        // corrupt it: the virtual table empties them itself).
-        let tables = try copy.query(
-            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'virtual') "
-                + "AND name NOT LIKE 'sqlite_%'"
-        ) { $0.string(0) }
-        try copy.executeScript("PRAGMA foreign_keys=OFF;")
-        for table in tables { try copy.execute("DELETE FROM \"\(table)\"") }
-        if try copy.queryOne("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'", [], { _ in true }) != nil {
-            try copy.execute("DELETE FROM sqlite_sequence")
-        }
-        return Snapshot(connection: copy)
-    }
-
     /// Replaces the whole database with a snapshot's content, in one step that no request observes half done.
     /// - Throws: ``SQLiteError`` when the copy fails; the database is then unchanged.
     public func restore(_ snapshot: Snapshot) throws {

@@ -1,7 +1,7 @@
 import SQLiteStore
 import Synchronization
 
-/// Copies of the whole store kept in memory: the empty schema, the start-up state, and named snapshots.
+/// Copies of the whole store kept in memory: the start-up state and named snapshots.
 final class SnapshotStore: Sendable {
     struct Named: Sendable {
         let name: String
@@ -10,18 +10,14 @@ final class SnapshotStore: Sendable {
     }
 
     private struct State {
-        var empty: Snapshot?
         var startup: Snapshot?
         var named: [Named] = []
     }
 
     private let state = Mutex(State())
 
-    func keepEmpty(_ snapshot: Snapshot) { state.withLock { $0.empty = snapshot } }
     func keepStartup(_ snapshot: Snapshot) { state.withLock { $0.startup = snapshot } }
 
-    /// The state right after migrations, with no data.
-    var empty: Snapshot? { state.withLock { $0.empty } }
     /// The state right after start-up: fixtures and bootstrap.
     var startup: Snapshot? { state.withLock { $0.startup } }
 

@@ -35,7 +35,6 @@ public final class Emulator: Sendable {
             routes: ContactsHandlers.routes + IdentitiesHandlers.routes + NotesHandlers.routes
                 + ConversationsHandlers.routes + MessagesHandlers.routes + ChannelsHandlers.routes
                 + StaffHandlers.routes)
-        snapshots.keepEmpty(try database.snapshotOfEmptySchema())
     }
 
     /// Loads fixtures into an empty database, makes sure the bootstrap user and brand exist, remembers that state for
