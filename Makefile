@@ -8,10 +8,11 @@ PORT ?= 8080
 DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
 
-.PHONY: deps build run test format lint clean docker-check
+.PHONY: deps build run test format lint clean docker-check bench
 
-deps:
-	@missing=(); for package in $(APT_PACKAGES); do \
+# Installs whichever of the given Debian packages are missing (as root), or prints the command to run.
+define ensure_packages
+	@missing=(); for package in $(1); do \
 		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$$package"); \
 	done; \
 	if [ $${#missing[@]} -gt 0 ]; then \
@@ -22,6 +23,10 @@ deps:
 			echo "Missing system packages. Run:  sudo apt-get install -y $${missing[*]}"; exit 1; \
 		fi; \
 	fi
+endef
+
+deps:
+	$(call ensure_packages,$(APT_PACKAGES))
 
 build: deps
 	swift build $(SWIFT_FLAGS)
@@ -39,6 +44,11 @@ format:
 
 lint:
 	swift format lint --strict --recursive Package.swift Sources Tests
+
+# The emulator against bench/ceiling.c with wrk on loopback; rewrites BENCHMARKS.md (a few minutes).
+bench: deps
+	$(call ensure_packages,wrk sqlite3 python3 gcc libc6-dev)
+	python3 bench/run.py
 
 # Lints the Dockerfile, checks its runtime libraries and smoke-tests its runtime stage under chroot (needs root and
 # Debian's archive; a few minutes). Not part of `make test`.

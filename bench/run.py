@@ -223,9 +223,11 @@ def main():
         f"| moving an identity with no messages (median / max of 10) | {light_median:.2f} / {light_max:.2f} ms |",
         "",
     ]
-    with open(os.path.join(ROOT, "BENCHMARKS.md.new"), "w") as out:
+    with open(os.path.join(ROOT, "bench", "analysis.md")) as analysis:
+        lines += ["", analysis.read()]
+    with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as out:
         out.write("\n".join(lines))
-    print("\n".join(lines))
+    print("\n".join(lines[: lines.index("") + 40]))
 
 
 if __name__ == "__main__":
