@@ -10,7 +10,8 @@ enum FileIO {
         for component in path.split(separator: "/") {
             built += "/" + component
             if mkdir(built, 0o755) != 0 && errno != EEXIST {
-                throw LocalCertificates.Failure(description: "cannot create \(built): \(String(cString: strerror(errno)))")
+                throw LocalCertificates.Failure(
+                    description: "cannot create \(built): \(String(cString: strerror(errno)))")
             }
         }
     }

@@ -30,7 +30,8 @@ public enum LocalCertificates {
     /// Makes sure `directory` holds a CA (kept when it exists) and a server certificate, newly signed, for the default
     /// names and `extraHosts` (DNS names or IP addresses).
     /// - Throws: ``Failure`` when GnuTLS or the file system refuses.
-    public static func ensure(in directory: String, extraHosts: [String] = [], now: Int = Int(time(nil))) throws -> Files
+    public static func ensure(in directory: String, extraHosts: [String] = [], now: Int = Int(time(nil))) throws
+        -> Files
     {
         let files = Files(
             caCertificate: directory + "/ca.pem", caKey: directory + "/ca-key.pem",

@@ -61,7 +61,8 @@ final class Certificate {
     /// A self-signed CA certificate, valid ten years.
     static func authority(key: PrivateKey, now: Int) throws -> Certificate {
         let certificate = try make()
-        try certificate.common(key: key, subject: "CN=reamaze-emulator local CA,O=reamaze-emulator", now: now, years: 10)
+        try certificate.common(
+            key: key, subject: "CN=reamaze-emulator local CA,O=reamaze-emulator", now: now, years: 10)
         try check(gnutls_x509_crt_set_basic_constraints(certificate.handle, 1, -1), "CA constraints")
         try check(
             gnutls_x509_crt_set_key_usage(
@@ -98,7 +99,8 @@ final class Certificate {
             } else {
                 try check(
                     gnutls_x509_crt_set_subject_alt_name(
-                        certificate.handle, GNUTLS_SAN_DNSNAME, host, UInt32(host.utf8.count), UInt32(GNUTLS_FSAN_APPEND)),
+                        certificate.handle, GNUTLS_SAN_DNSNAME, host, UInt32(host.utf8.count),
+                        UInt32(GNUTLS_FSAN_APPEND)),
                     "DNS name \(host)")
             }
         }

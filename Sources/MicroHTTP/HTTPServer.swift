@@ -122,11 +122,13 @@ public final class HTTPServer: Sendable {
     /// Stops accepting connections, lets requests in flight finish (up to the grace period), then stops the threads.
     /// Calling it again does nothing.
     public func stop(gracePeriodMilliseconds: Int = 5_000) {
-        guard let handle = daemon.withLock({ current -> DaemonHandle? in
-            let taken = current
-            current = nil
-            return taken
-        }) else { return }
+        guard
+            let handle = daemon.withLock({ current -> DaemonHandle? in
+                let taken = current
+                current = nil
+                return taken
+            })
+        else { return }
         _ = MHD_quiesce_daemon(handle.pointer)
         // Idle keep-alive connections are not waited for: only requests whose handler has not completed.
         var waited = 0

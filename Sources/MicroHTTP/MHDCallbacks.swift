@@ -24,7 +24,8 @@ enum MHDCallbacks {
             // passRetained: libmicrohttpd carries the state across calls; `requestCompleted` releases it once.
             requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
             let configuration = server.configuration
-            state.bodyLimit = url.flatMap { configuration.maxBodyBytesForPath?(String(cString: $0)) }
+            state.bodyLimit =
+                url.flatMap { configuration.maxBodyBytesForPath?(String(cString: $0)) }
                 ?? configuration.maxBodyBytes
             if let length = declaredContentLength(connection), length > state.bodyLimit {
                 // Answer now, without reading the body; libmicrohttpd then closes the connection.
@@ -65,11 +66,12 @@ enum MHDCallbacks {
     }
 
     /// Leaves the URL and query as sent: the handler decodes each path segment once, itself.
-    static let identityUnescape: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutablePointer<CChar>?)
-        -> Int = { _, _, text in
-            guard let text else { return 0 }
-            return strlen(text)
-        }
+    static let identityUnescape:
+        @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutablePointer<CChar>?)
+            -> Int = { _, _, text in
+                guard let text else { return 0 }
+                return strlen(text)
+            }
 
     /// Collects key/value pairs from `MHD_get_connection_values` into a Swift array.
     static let collectPair: MHD_KeyValueIterator = { context, _, key, value in

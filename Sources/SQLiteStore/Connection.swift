@@ -71,8 +71,9 @@ public final class Connection {
         let stepResult = sqlite3_backup_step(backup, -1)
         let finishResult = sqlite3_backup_finish(backup)
         guard stepResult == SQLITE_DONE, finishResult == SQLITE_OK else {
-            throw SQLiteError(code: stepResult == SQLITE_DONE ? finishResult : stepResult, connection: destination.handle,
-                              sql: nil)
+            throw SQLiteError(
+                code: stepResult == SQLITE_DONE ? finishResult : stepResult, connection: destination.handle,
+                sql: nil)
         }
     }
 
@@ -115,8 +116,7 @@ public final class Connection {
     }
 
     /// Runs a query and maps its first row, if any.
-    public func queryOne<T>(_ sql: String, _ values: [any SQLiteBindable] = [], _ map: (Row) throws -> T) throws -> T?
-    {
+    public func queryOne<T>(_ sql: String, _ values: [any SQLiteBindable] = [], _ map: (Row) throws -> T) throws -> T? {
         try withStatement(sql, values) { statement in
             try step(statement, sql) ? try map(Row(statement: statement)) : nil
         }

@@ -19,7 +19,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 
     init(code: Int32, connection: OpaquePointer?, sql: String?) {
         self.code = code
-        self.message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        self.message =
+            connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             ?? String(cString: sqlite3_errstr(code))
         self.sql = sql
     }

@@ -15,7 +15,9 @@ struct Certs: ParsableCommand {
 
     func run() throws {
         let files = try LocalCertificates.ensure(in: out, extraHosts: hosts)
-        print(files.createdAuthority ? "created a new local CA: \(files.caCertificate)" : "kept the local CA: \(files.caCertificate)")
+        print(
+            files.createdAuthority
+                ? "created a new local CA: \(files.caCertificate)" : "kept the local CA: \(files.caCertificate)")
         print("server certificate: \(files.serverCertificate)")
         print("server key:         \(files.serverKey)")
         print("serve with: reamaze-emulator --tls-cert \(files.serverCertificate) --tls-key \(files.serverKey)")

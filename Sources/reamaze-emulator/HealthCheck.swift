@@ -8,7 +8,9 @@ struct HealthCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "healthcheck", abstract: "Exit 0 when the emulator on HOST:PORT is healthy, else 1.")
 
-    @Option(help: "Address of the emulator; 0.0.0.0 and :: mean loopback. [env: REAMAZE_EMULATOR_HOST] (default: 127.0.0.1)")
+    @Option(
+        help: "Address of the emulator; 0.0.0.0 and :: mean loopback. [env: REAMAZE_EMULATOR_HOST] (default: 127.0.0.1)"
+    )
     var host: String?
 
     @Option(help: "Port of the emulator. [env: REAMAZE_EMULATOR_PORT] (default: 8080)")

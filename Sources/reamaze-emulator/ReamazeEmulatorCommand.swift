@@ -1,9 +1,9 @@
 import ArgumentParser
-import EmulatorCore
-import LocalTLS
 import Dispatch
+import EmulatorCore
 import FoundationEssentials
 import Glibc
+import LocalTLS
 import Logging
 
 @main
@@ -191,6 +191,6 @@ enum SignalWaiter {
             sources.append(source)
         }
         semaphore.wait()
-        sources.forEach { $0.cancel() }
+        for source in sources { source.cancel() }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ChannelTests {
     static let support =
@@ -16,7 +16,9 @@ import TestSupport
     func specExamples() async throws {
         try await withEmulator { emulator in
             let list = try await emulator.client.get("/channels")
-            #expect(list.text == #"{"page_size":30,"page_count":1,"total_count":2,"channels":[\#(Self.support),\#(Self.chat)]}"#)
+            #expect(
+                list.text
+                    == #"{"page_size":30,"page_count":1,"total_count":2,"channels":[\#(Self.support),\#(Self.chat)]}"#)
             #expect(try await emulator.client.get("/channels/support").text == Self.support)
             #expect(try await emulator.client.get("/channels/support.json").text == Self.support)
             let missing = try await emulator.client.get("/channels/nope")
@@ -31,7 +33,8 @@ import TestSupport
         try await withEmulator { emulator in
             let outlet = emulator.client(host: "acme-outlet.reamaze.io")
             let channels = try #require(try await outlet.get("/channels").object()["channels"] as? [[String: Any]])
-            #expect(channels.map { $0["email"] as? String } == ["support@acme-outlet.com"], "the bootstrap support channel")
+            #expect(
+                channels.map { $0["email"] as? String } == ["support@acme-outlet.com"], "the bootstrap support channel")
             #expect(try await outlet.get("/channels/chat").status == 404)
         }
     }
@@ -59,7 +62,9 @@ import TestSupport
         try await withEmulator { emulator in
             emulator.clock.set("2026-11-26T12:00:00.000Z")
             let response = try await emulator.client.post(
-                "/staff", #"{"staff": {"name": "Jean Dupont", "email": " Jean@Acme-Store.com ", "password": "temporary password"}}"#)
+                "/staff",
+                #"{"staff": {"name": "Jean Dupont", "email": " Jean@Acme-Store.com ", "password": "temporary password"}}"#
+            )
             #expect(response.status == 200)
             #expect(
                 response.text
@@ -109,7 +114,9 @@ import TestSupport
             #expect(try await outlet.get("/conversations/order-1001-is-late").status == 404)
             #expect(try await outlet.get("/conversations/1").status == 404)
             #expect(try await outlet.get("/conversations/order-1001-is-late/messages").status == 404)
-            #expect(try await outlet.post("/conversations/order-1001-is-late/messages", #"{"message": {"body": "x"}}"#).status == 404)
+            #expect(
+                try await outlet.post("/conversations/order-1001-is-late/messages", #"{"message": {"body": "x"}}"#)
+                    .status == 404)
             #expect(try await outlet.put("/conversations/order-1001-is-late", #"{"conversation": {}}"#).status == 404)
             #expect(try await outlet.get("/messages").object()["total_count"] as? Int == 0)
             #expect(try await outlet.get("/contacts/bob@example.com").status == 200)
@@ -150,19 +157,23 @@ import TestSupport
             #expect(after["updated_at"] as? String == before["updated_at"] as? String)
 
             let customerMessages = try await client.get(
-                "/conversations/order-1001-is-late/messages?filter=customer").object()
+                "/conversations/order-1001-is-late/messages?filter=customer"
+            ).object()
             let users = try #require(customerMessages["messages"] as? [[String: Any]]).compactMap {
                 $0["user"] as? [String: Any]
             }
             #expect(users.count == 2)
-            #expect(users.allSatisfy { $0["email"] as? String == "bob@example.com" && $0["name"] as? String == "Bob Smith" })
+            #expect(
+                users.allSatisfy { $0["email"] as? String == "bob@example.com" && $0["name"] as? String == "Bob Smith" }
+            )
             #expect(try await client.get("/messages?sent_by=robert@example.com").object()["total_count"] as? Int == 2)
 
             // B keeps the conversation that came through its mobile, in this brand; the outlet brand's one moved too.
             let remaining = try await client.get("/conversations?for_id=B-2")
             #expect(try ConversationListTests.slugs(remaining) == ["mobile-question"])
             let outlet = emulator.client(host: "acme-outlet.reamaze.io")
-            #expect(try ConversationListTests.slugs(try await outlet.get("/conversations?for_id=A-1")) == ["outlet-return"])
+            #expect(
+                try ConversationListTests.slugs(try await outlet.get("/conversations?for_id=A-1")) == ["outlet-return"])
         }
     }
 }

@@ -39,12 +39,14 @@ import Testing
         var line: [UInt8] = []
         let handle = output.fileHandleForReading
         while let byte = try handle.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
-        return Launched(process: process, firstLine: String(decoding: line, as: UTF8.self), output: output, errors: errors)
+        return Launched(
+            process: process, firstLine: String(decoding: line, as: UTF8.self), output: output, errors: errors)
     }
 
     static func get(_ url: String, login: String, token: String) async throws -> (Int, String) {
         var request = URLRequest(url: try #require(URL(string: url)))
-        request.setValue("Basic " + Data("\(login):\(token)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        request.setValue(
+            "Basic " + Data("\(login):\(token)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
@@ -59,7 +61,8 @@ import Testing
         #expect(launched.firstLine.hasPrefix("reamaze-emulator listening on http://127.0.0.1:"))
         let port = try #require(Int(launched.firstLine.split(separator: ":").last ?? ""))
         #expect(port > 0)
-        let (status, body) = try await Self.get("\(launched.baseURL)/api/v1/contacts", login: "ci@example.com", token: "ci-token")
+        let (status, body) = try await Self.get(
+            "\(launched.baseURL)/api/v1/contacts", login: "ci@example.com", token: "ci-token")
         #expect(status == 200)
         #expect(body == #"{"page_size":30,"page_count":0,"total_count":0,"contacts":[]}"#)
         let brand = try await Self.get(
@@ -91,7 +94,8 @@ import Testing
             let launched = try Self.launch([], environment: environment)
             defer { if launched.process.isRunning { launched.process.terminate() } }
             let (status, body) = try await Self.get(
-                "\(launched.baseURL)/api/v1/contacts/robert@example.com", login: "jane@acme-store.com", token: "env-token")
+                "\(launched.baseURL)/api/v1/contacts/robert@example.com", login: "jane@acme-store.com",
+                token: "env-token")
             #expect(status == 200, "round \(round)")
             #expect(body.contains(#""name":"Robert""#))
             kill(launched.process.processIdentifier, SIGINT)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The spec's §2.5 request and its §2.1 answer, compact, at the pinned test time.
 enum BobExample {
@@ -204,7 +204,8 @@ enum BobExample {
     func everyBrandSeesContacts() async throws {
         try await withEmulator { emulator in
             _ = try await emulator.client(host: "acme-outlet.reamaze.io").post("/contacts", BobExample.request)
-            for host in ["acme.reamaze.io", "acme.reamaze.com:8443", "acme-outlet.localhost", "localhost", "127.0.0.1"] {
+            for host in ["acme.reamaze.io", "acme.reamaze.com:8443", "acme-outlet.localhost", "localhost", "127.0.0.1"]
+            {
                 let response = try await emulator.client(host: host).get("/contacts/bob@example.com")
                 #expect(response.status == 200, "host \(host)")
             }
@@ -235,7 +236,10 @@ enum BobExample {
             try await seed(emulator, names: ["carol", nil, "Bob", "alice", "bob"])
             let response = try await emulator.client.get("/contacts")
             #expect(try names(response) == ["alice", "Bob", "bob", "carol", nil])
-            #expect(try names(try await emulator.client.get("/contacts?sort=name")) == ["alice", "Bob", "bob", "carol", nil])
+            #expect(
+                try names(try await emulator.client.get("/contacts?sort=name")) == [
+                    "alice", "Bob", "bob", "carol", nil,
+                ])
         }
     }
 
@@ -274,25 +278,30 @@ enum BobExample {
     func search() async throws {
         try await withEmulator { emulator in
             _ = try await emulator.client.post("/contacts", BobExample.request)
-            _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Ann Lee", "email": "ann@shop.io"}}"#)
             _ = try await emulator.client.post(
-                "/contacts/ann@shop.io/identities", #"{"identity": {"type": "email", "identifier": "ann.work@corp.io"}}"#)
+                "/contacts", #"{"contact": {"name": "Ann Lee", "email": "ann@shop.io"}}"#)
+            _ = try await emulator.client.post(
+                "/contacts/ann@shop.io/identities",
+                #"{"identity": {"type": "email", "identifier": "ann.work@corp.io"}}"#)
             #expect(try names(try await emulator.client.get("/contacts?q=BOB")) == ["Bob Smith"])
             #expect(try names(try await emulator.client.get("/contacts?q=CORP")) == ["Ann Lee"])
             #expect(try names(try await emulator.client.get("/contacts?q=lee")) == ["Ann Lee"])
             #expect(try names(try await emulator.client.get("/contacts?q=%25")).isEmpty, "% is literal")
-            #expect(try names(try await emulator.client.get("/contacts?q=2223334444")).isEmpty, "mobiles are not searched")
+            #expect(
+                try names(try await emulator.client.get("/contacts?q=2223334444")).isEmpty, "mobiles are not searched")
         }
     }
 
     @Test("the search index follows renames, new emails, moves and short or quoted queries")
     func searchIndexStaysCurrent() async throws {
         try await withEmulator { emulator in
-            _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Zoë \"Zed\" O'Neil", "email": "z@x.io"}}"#)
+            _ = try await emulator.client.post(
+                "/contacts", #"{"contact": {"name": "Zoë \"Zed\" O'Neil", "email": "z@x.io"}}"#)
             _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Other", "mobile": "+4712345678"}}"#)
             #expect(try names(try await emulator.client.get("/contacts?q=ZOË")) == [#"Zoë "Zed" O'Neil"#])
             #expect(try names(try await emulator.client.get("/contacts?q=%22zed%22")) == [#"Zoë "Zed" O'Neil"#])
-            #expect(try names(try await emulator.client.get("/contacts?q=o'")) == [#"Zoë "Zed" O'Neil"#], "2 characters")
+            #expect(
+                try names(try await emulator.client.get("/contacts?q=o'")) == [#"Zoë "Zed" O'Neil"#], "2 characters")
             _ = try await emulator.client.put("/contacts/z@x.io", #"{"contact": {"name": "Renamed"}}"#)
             #expect(try names(try await emulator.client.get("/contacts?q=neil")).isEmpty)
             #expect(try names(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"])
@@ -310,7 +319,8 @@ enum BobExample {
     func dataFilter() async throws {
         try await withEmulator { emulator in
             _ = try await emulator.client.post(
-                "/contacts", #"{"contact": {"name": "A", "email": "a@x.io", "data": {"plan": "gold", "orders": 3, "vip": true}}}"#)
+                "/contacts",
+                #"{"contact": {"name": "A", "email": "a@x.io", "data": {"plan": "gold", "orders": 3, "vip": true}}}"#)
             _ = try await emulator.client.post(
                 "/contacts", #"{"contact": {"name": "B", "email": "b@x.io", "data": {"plan": "gold"}}}"#)
             #expect(try names(try await emulator.client.get("/contacts?data%5Bplan%5D=gold")) == ["A", "B"])
@@ -417,7 +427,10 @@ enum BobExample {
                 #"{"errors":{"data":["must be one level deep"]}}"#
             ),
             ("/contacts/bob@example.com", #"{"contact": {"data": 7}}"#, 422, #"{"errors":{"data":["is invalid"]}}"#),
-            ("/contacts/bob@example.com", #"{"contact": {"notes": [true]}}"#, 422, #"{"errors":{"notes":["is invalid"]}}"#),
+            (
+                "/contacts/bob@example.com", #"{"contact": {"notes": [true]}}"#, 422,
+                #"{"errors":{"notes":["is invalid"]}}"#
+            ),
         ])
     func validation(path: String, body: String, status: Int, expected: String) async throws {
         try await withEmulator { emulator in

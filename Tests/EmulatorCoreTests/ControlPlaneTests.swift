@@ -2,8 +2,8 @@ import EmulatorCore
 import Foundation
 import Logging
 import MicroHTTP
-import Testing
 import TestSupport
+import Testing
 
 extension EmulatorHandle {
     /// A control-plane call: `/__emulator/<path>` with an optional JSON body.
@@ -81,15 +81,18 @@ extension EmulatorHandle {
     @Test("tenants created in parallel never see each other's data")
     func isolation() async throws {
         try await withEmulator { emulator in
-            let first = try await emulator.control("POST", "accounts", #"{"name": "Suite A", "brand": "suite-a"}"#).object()
+            let first = try await emulator.control("POST", "accounts", #"{"name": "Suite A", "brand": "suite-a"}"#)
+                .object()
             let second = try await emulator.control("POST", "accounts", "{}").object()
             #expect(first["brand"] as? String == "suite-a")
             #expect(first["base_url"] as? String == "http://127.0.0.1:\(emulator.server.port)/api/v1")
             let secondID = try #require(second["account_id"] as? Int)
             #expect(second["login"] as? String == "tenant-\(secondID)@example.com")
             #expect((second["token"] as? String)?.count == 32)
-            let a = emulator.client(login: try #require(first["login"] as? String), token: try #require(first["token"] as? String))
-            let b = emulator.client(login: try #require(second["login"] as? String), token: try #require(second["token"] as? String))
+            let a = emulator.client(
+                login: try #require(first["login"] as? String), token: try #require(first["token"] as? String))
+            let b = emulator.client(
+                login: try #require(second["login"] as? String), token: try #require(second["token"] as? String))
             async let createdA = a.post("/contacts", #"{"contact": {"name": "A's Bob", "email": "bob@example.com"}}"#)
             async let createdB = b.post("/contacts", #"{"contact": {"name": "B's Bob", "email": "bob@example.com"}}"#)
             #expect(try await createdA.status == 200)
@@ -100,7 +103,8 @@ extension EmulatorHandle {
             #expect(try await a.get("/channels/support").status == 200, "a tenant gets a support channel")
             let conversation = try await a.post(
                 "/conversations",
-                #"{"conversation": {"category": "support", "message": {"body": "hi"}, "user": {"email": "bob@example.com"}}}"#)
+                #"{"conversation": {"category": "support", "message": {"body": "hi"}, "user": {"email": "bob@example.com"}}}"#
+            )
             #expect(conversation.status == 200)
             #expect(try await b.get("/conversations").object()["total_count"] as? Int == 0)
             #expect(try await emulator.client.get("/contacts").object()["total_count"] as? Int == 0)
@@ -116,7 +120,8 @@ extension EmulatorHandle {
             #expect(try await emulator.control("POST", "accounts", #"{"login": "jane@acme-store.com"}"#).status == 409)
             #expect(try await emulator.control("POST", "accounts", #"{"brand": "Not A Label"}"#).status == 400)
             let tenant = try await emulator.control(
-                "POST", "accounts", #"{"login": "ci@example.com", "token": "ci-token"}"#).object()
+                "POST", "accounts", #"{"login": "ci@example.com", "token": "ci-token"}"#
+            ).object()
             let id = try #require(tenant["account_id"] as? Int)
             let client = emulator.client(login: "ci@example.com", token: "ci-token")
             #expect(try await client.post("/contacts", #"{"contact": {"email": "x@y.io"}}"#).status == 200)
@@ -216,7 +221,8 @@ func largeAccountFixtures(contacts count: Int) -> String {
     func roundTrip() async throws {
         try await withEmulator(fixtures: TestFixtures.reassociation) { emulator in
             _ = try await emulator.client.post(
-                "/contacts/bob@example.com/identities", #"{"identity": {"type": "email", "identifier": "robert@example.com"}}"#)
+                "/contacts/bob@example.com/identities",
+                #"{"identity": {"type": "email", "identifier": "robert@example.com"}}"#)
             let exported = try await emulator.control("GET", "state")
             #expect(exported.status == 200)
             let document = try exported.object()

@@ -1,14 +1,15 @@
 import EmulatorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct JournalTests {
     @Test("every API request is journaled, newest first, with bodies; secrets are redacted and credentials never kept")
     func records() async throws {
         try await withEmulator { emulator in
             _ = try await emulator.client.get("/contacts?q=bob")
-            _ = try await emulator.client.post("/staff", #"{"staff": {"email": "new@acme-store.com", "password": "hunter2"}}"#)
+            _ = try await emulator.client.post(
+                "/staff", #"{"staff": {"email": "new@acme-store.com", "password": "hunter2"}}"#)
             _ = try await emulator.control("GET", "health")
             let response = try await emulator.control("GET", "requests")
             let entries = try #require(try response.object()["requests"] as? [[String: Any]])
@@ -35,7 +36,8 @@ import TestSupport
             _ = try await emulator.client.get("/contacts/nobody@example.com")
             _ = try await emulator.client.post("/contacts", #"{"contact": {"email": "a@x.io"}}"#)
             _ = try RawHTTP.send(
-                port: emulator.server.port, RawHTTP.request("GET", "/api/v1/staff", login: "hank@globex.com", token: "globex-token"))
+                port: emulator.server.port,
+                RawHTTP.request("GET", "/api/v1/staff", login: "hank@globex.com", token: "globex-token"))
             func count(_ query: String) async throws -> Int {
                 try #require(try await emulator.control("GET", "requests\(query)").object()["requests"] as? [Any]).count
             }
@@ -55,7 +57,8 @@ import TestSupport
     func bounded() async throws {
         try await withEmulator(configure: { $0.journalSize = 3 }) { emulator in
             for index in 0..<7 { _ = try await emulator.client.get("/contacts?page=\(index)") }
-            let entries = try #require(try await emulator.control("GET", "requests").object()["requests"] as? [[String: Any]])
+            let entries = try #require(
+                try await emulator.control("GET", "requests").object()["requests"] as? [[String: Any]])
             #expect(entries.compactMap { ($0["query"] as? [String: String])?["page"] } == ["6", "5", "4"])
         }
     }
@@ -67,13 +70,17 @@ import TestSupport
         try await withEmulator { emulator in
             let rule = try await emulator.control(
                 "POST", "faults",
-                #"{"match": {"method": "GET", "path": "/api/v1/contacts*"}, "action": {"status": 500}, "after": 2, "times": 1}"#)
+                #"{"match": {"method": "GET", "path": "/api/v1/contacts*"}, "action": {"status": 500}, "after": 2, "times": 1}"#
+            )
             #expect(rule.status == 200)
             var statuses: [Int] = []
             for _ in 0..<4 { statuses.append(try await emulator.client.get("/contacts").status) }
             #expect(statuses == [200, 200, 500, 200])
             let failed = try await emulator.control("GET", "requests?status=500").object()
-            #expect(((failed["requests"] as? [[String: Any]])?.first?["response_body"] as? [String: String]) == ["error": "Internal Server Error"])
+            #expect(
+                ((failed["requests"] as? [[String: Any]])?.first?["response_body"] as? [String: String]) == [
+                    "error": "Internal Server Error"
+                ])
             let rules = try #require(try await emulator.control("GET", "faults").object()["faults"] as? [[String: Any]])
             #expect(rules.first?["hits"] as? Int == 4)
             #expect(try await emulator.client.get("/staff").status == 200, "other paths are not matched")
@@ -85,7 +92,8 @@ import TestSupport
         try await withEmulator { emulator in
             _ = try await emulator.control(
                 "POST", "faults",
-                #"{"match": {"method": "POST", "account": 1}, "action": {"status": 429, "body": {"error": "slow down"}, "headers": {"Retry-After": "7"}}, "times": 1}"#)
+                #"{"match": {"method": "POST", "account": 1}, "action": {"status": 429, "body": {"error": "slow down"}, "headers": {"Retry-After": "7"}}, "times": 1}"#
+            )
             let refused = try await emulator.client.post("/contacts", #"{"contact": {"email": "a@x.io"}}"#)
             #expect(refused.status == 429)
             #expect(refused.text == #"{"error":"slow down"}"#)
@@ -99,7 +107,8 @@ import TestSupport
     func dropAndDelay() async throws {
         try await withEmulator { emulator in
             _ = try await emulator.control(
-                "POST", "faults", #"{"match": {"path": "/api/v1/staff"}, "action": {"drop_connection": true}, "times": 1}"#)
+                "POST", "faults",
+                #"{"match": {"path": "/api/v1/staff"}, "action": {"drop_connection": true}, "times": 1}"#)
             let dropped = try emulator.raw("GET", "/api/v1/staff")
             #expect(dropped.status == 0)
             #expect(dropped.head.isEmpty)
@@ -144,8 +153,12 @@ import TestSupport
             #expect(limited.header("Retry-After") == "30")
             #expect(limited.header("X-RateLimit-Limit") == "3")
             #expect(limited.header("X-RateLimit-Remaining") == "0")
-            #expect(limited.header("X-RateLimit-Reset") == String(Timestamp.parse("2026-11-26T12:01:00Z")!.milliseconds / 1_000))
-            #expect(try await emulator.client(login: "max@acme-store.com", token: "max-token").get("/contacts").status == 200)
+            #expect(
+                limited.header("X-RateLimit-Reset")
+                    == String(Timestamp.parse("2026-11-26T12:01:00Z")!.milliseconds / 1_000))
+            #expect(
+                try await emulator.client(login: "max@acme-store.com", token: "max-token").get("/contacts").status
+                    == 200)
             _ = try await emulator.control("PUT", "clock", #"{"advance_ms": 30000}"#)
             #expect(try await emulator.client.get("/contacts").status == 200, "a new minute, a new window")
         }
@@ -178,7 +191,8 @@ import TestSupport
             #expect(note.text.contains(#""created_at":"2030-01-01T00:00:01.500Z""#))
             let real = try await emulator.control("PUT", "clock", #"{"real": true}"#).object()
             #expect(real["frozen"] as? Bool == false)
-            #expect(real["now"] as? String == "2026-11-25T23:40:00.123Z", "the test's pinned clock is the real one here")
+            #expect(
+                real["now"] as? String == "2026-11-25T23:40:00.123Z", "the test's pinned clock is the real one here")
             #expect(try await emulator.control("PUT", "clock", "{}").status == 400)
             #expect(try await emulator.control("PUT", "clock", #"{"now": "soon"}"#).status == 400)
         }

@@ -3,7 +3,8 @@ import Testing
 
 /// The spec's running example (§5, §6): Bob writes to Acme's support channel, Jane answers, then files it on hold.
 enum OrderExample {
-    static let bob = #"{"contact": {"name": "Bob Smith", "friendly_name": "Bobby", "email": "bob@example.com", "mobile": "+12223334444"}}"#
+    static let bob =
+        #"{"contact": {"name": "Bob Smith", "friendly_name": "Bobby", "email": "bob@example.com", "mobile": "+12223334444"}}"#
     static let create = """
         {"conversation": {"subject": "Order 1001 is late", "category": "support", "tag_list": ["shipping", "vip"],
           "status": 0, "data": {"order_id": "1001"},
@@ -14,7 +15,8 @@ enum OrderExample {
     static let author =
         #""author":{"id":1,"name":"Bob Smith","email":"bob@example.com","mobile":"+12223334444","twitter":null,"#
         + #""instagram":null,"facebook":null,"friendly_name":"Bobby","display_name":"Bobby","data":{"plan":"gold"}}"#
-    static let category = #""category":{"name":"Support","slug":"support","email":"support@acme-store.com","channel":1}"#
+    static let category =
+        #""category":{"name":"Support","slug":"support","email":"support@acme-store.com","channel":1}"#
     static let conversation =
         #"{"subject":"Order 1001 is late","slug":"order-1001-is-late","status":0,"#
         + #""created_at":"2026-11-26T08:00:00.000Z","updated_at":"2026-11-26T08:00:00.000Z","tag_list":["shipping","vip"],"#
@@ -62,7 +64,9 @@ enum OrderExample {
             #expect(try await client.get("/conversations/order-1001-is-late").text == OrderExample.conversation)
             #expect(try await client.get("/conversations/order-1001-is-late.json").text == OrderExample.conversation)
             let local = try await emulator.client.get("/conversations/order-1001-is-late").object()
-            #expect(local["perma_url"] as? String == "http://127.0.0.1:\(emulator.server.port)/admin/conversations/order-1001-is-late")
+            #expect(
+                local["perma_url"] as? String
+                    == "http://127.0.0.1:\(emulator.server.port)/admin/conversations/order-1001-is-late")
         }
     }
 
@@ -71,7 +75,8 @@ enum OrderExample {
         try await withEmulator { emulator in
             let client = try await OrderExample.seed(emulator)
             emulator.clock.set("2026-11-26T09:00:00.000Z")
-            #expect(try await client.post("/conversations/order-1001-is-late/messages", OrderExample.reply).status == 200)
+            #expect(
+                try await client.post("/conversations/order-1001-is-late/messages", OrderExample.reply).status == 200)
             emulator.clock.set("2026-11-26T09:05:00.000Z")
             let response = try await client.put(
                 "/conversations/order-1001-is-late",
@@ -99,8 +104,10 @@ enum OrderExample {
         "slugs come from the subject and get -2, -3 when taken (§5.3)",
         arguments: [
             (["Knock, knock?"], ["knock-knock"]),
-            (["Order 1001 is late", "Order 1001 is late", "order 1001 IS late!"],
-             ["order-1001-is-late", "order-1001-is-late-2", "order-1001-is-late-3"]),
+            (
+                ["Order 1001 is late", "Order 1001 is late", "order 1001 IS late!"],
+                ["order-1001-is-late", "order-1001-is-late-2", "order-1001-is-late-3"]
+            ),
             ([""], ["conversation"]),
             (["¿Dónde está?"], ["d-nde-est"]),
             (["!!!", "???"], ["conversation", "conversation-2"]),
@@ -111,7 +118,8 @@ enum OrderExample {
             for subject in subjects {
                 let response = try await emulator.client.post(
                     "/conversations",
-                    #"{"conversation": {"subject": "\#(subject)", "category": "support", "message": {"body": "hi"}, "user": {"email": "bob@example.com"}}}"#)
+                    #"{"conversation": {"subject": "\#(subject)", "category": "support", "message": {"body": "hi"}, "user": {"email": "bob@example.com"}}}"#
+                )
                 slugs.append(try response.object()["slug"] as? String ?? "?")
             }
             #expect(slugs == expected)
@@ -124,7 +132,8 @@ enum OrderExample {
             _ = try await emulator.client.post("/contacts", OrderExample.bob)
             let byMobile = try await emulator.client.post(
                 "/conversations",
-                #"{"conversation": {"category": "chat", "message": {"body": "text"}, "user": {"name": "Other Name", "mobile": "+12223334444", "data": {"vip": true}}}}"#)
+                #"{"conversation": {"category": "chat", "message": {"body": "text"}, "user": {"name": "Other Name", "mobile": "+12223334444", "data": {"vip": true}}}}"#
+            )
             let conversation = try byMobile.object()
             let author = try #require(conversation["author"] as? [String: Any])
             #expect(author["id"] as? Int == 1)
@@ -134,7 +143,8 @@ enum OrderExample {
             #expect(conversation["status"] as? Int == 0)
             let fresh = try await emulator.client.post(
                 "/conversations",
-                #"{"conversation": {"category": "support", "message": {"body": "hello"}, "user": {"name": "Ann Lee", "email": "Ann@Example.com", "mobile": "+19998887777"}}}"#)
+                #"{"conversation": {"category": "support", "message": {"body": "hello"}, "user": {"name": "Ann Lee", "email": "Ann@Example.com", "mobile": "+19998887777"}}}"#
+            )
             let ann = try #require(try fresh.object()["author"] as? [String: Any])
             #expect(ann["name"] as? String == "Ann Lee")
             #expect(ann["email"] as? String == "ann@example.com")
@@ -148,7 +158,8 @@ enum OrderExample {
         try await withEmulator { emulator in
             let started = try await emulator.client.post(
                 "/conversations",
-                #"{"conversation": {"subject": "Outreach", "category": "support", "message": {"body": "Hello!"}, "user": {"email": "MAX@acme-store.com"}}}"#)
+                #"{"conversation": {"subject": "Outreach", "category": "support", "message": {"body": "Hello!"}, "user": {"email": "MAX@acme-store.com"}}}"#
+            )
             let conversation = try started.object()
             #expect(conversation["status"] as? Int == 1)
             let author = try #require(conversation["author"] as? [String: Any])
@@ -161,11 +172,13 @@ enum OrderExample {
             #expect(try await emulator.client.get("/contacts").object()["total_count"] as? Int == 0)
             let quiet = try await emulator.client.post(
                 "/conversations",
-                #"{"conversation": {"category": "support", "message": {"body": "x", "suppress_autoresolve": true}, "user": {"email": "max@acme-store.com"}}}"#)
+                #"{"conversation": {"category": "support", "message": {"body": "x", "suppress_autoresolve": true}, "user": {"email": "max@acme-store.com"}}}"#
+            )
             #expect(try quiet.object()["status"] as? Int == 0)
             let told = try await emulator.client.post(
                 "/conversations",
-                #"{"conversation": {"category": "support", "status": 2, "message": {"body": "x"}, "user": {"email": "max@acme-store.com"}}}"#)
+                #"{"conversation": {"category": "support", "status": 2, "message": {"body": "x"}, "user": {"email": "max@acme-store.com"}}}"#
+            )
             #expect(try told.object()["status"] as? Int == 2)
         }
     }
@@ -183,8 +196,12 @@ enum OrderExample {
             #expect(try elsewhere.object()["slug"] as? String == "third")
             let found = try await emulator.client.get("/conversations/CHAT-88213?id_type=origin&category=chat")
             #expect(found.text == first.text)
-            #expect(try await emulator.client.get("/conversations/CHAT-88213?id_type=origin&category=chat&channel=6").text == first.text)
-            #expect(try await emulator.client.get("/conversations/CHAT-88213?id_type=origin&category=chat&channel=1").status == 404)
+            #expect(
+                try await emulator.client.get("/conversations/CHAT-88213?id_type=origin&category=chat&channel=6").text
+                    == first.text)
+            #expect(
+                try await emulator.client.get("/conversations/CHAT-88213?id_type=origin&category=chat&channel=1").status
+                    == 404)
         }
     }
 
@@ -288,13 +305,21 @@ enum OrderExample {
         let client = emulator.client
         _ = try await client.post("/contacts", OrderExample.bob)
         _ = try await client.post(
-            "/contacts/bob@example.com/identities", #"{"identity": {"type": "email", "identifier": "bob.work@example.com"}}"#)
-        _ = try await client.post("/contacts", #"{"contact": {"name": "Ann", "email": "ann@example.com", "id": "ann-1"}}"#)
+            "/contacts/bob@example.com/identities",
+            #"{"identity": {"type": "email", "identifier": "bob.work@example.com"}}"#)
+        _ = try await client.post(
+            "/contacts", #"{"contact": {"name": "Ann", "email": "ann@example.com", "id": "ann-1"}}"#)
         let rows: [(String, String, String, String, String)] = [
             // subject, day, author email, category, extra fields
-            ("one", "2026-11-01T10:00:00Z", "bob@example.com", "support", #""tag_list": ["Shipping"], "data": {"order_id": "1"}"#),
+            (
+                "one", "2026-11-01T10:00:00Z", "bob@example.com", "support",
+                #""tag_list": ["Shipping"], "data": {"order_id": "1"}"#
+            ),
             ("two", "2026-11-02T10:00:00Z", "bob.work@example.com", "chat", #""tag_list": "vip, refund", "status": 4"#),
-            ("three", "2026-11-03T23:59:59Z", "ann@example.com", "support", #""status": 2, "data": {"order_id": "3", "rush": true}"#),
+            (
+                "three", "2026-11-03T23:59:59Z", "ann@example.com", "support",
+                #""status": 2, "data": {"order_id": "3", "rush": true}"#
+            ),
             ("four", "2026-11-04T00:00:00Z", "ann@example.com", "support", #""tag_list": ["refund"]"#),
             ("five", "2026-11-05T10:00:00Z", "max@acme-store.com", "chat", #""status": 0"#),
         ]
@@ -302,13 +327,15 @@ enum OrderExample {
             emulator.clock.set(row.1)
             let response = try await client.post(
                 "/conversations",
-                #"{"conversation": {"subject": "\#(row.0)", "category": "\#(row.3)", \#(row.4), "message": {"body": "\#(row.0)"}, "user": {"email": "\#(row.2)"}}}"#)
+                #"{"conversation": {"subject": "\#(row.0)", "category": "\#(row.3)", \#(row.4), "message": {"body": "\#(row.0)"}, "user": {"email": "\#(row.2)"}}}"#
+            )
             try #require(response.status == 200, "\(response.text)")
         }
         emulator.clock.set("2026-11-10T10:00:00Z")
         _ = try await client.put("/conversations/four", #"{"conversation": {"assignee": "max@acme-store.com"}}"#)
         emulator.clock.set("2026-11-11T10:00:00Z")
-        _ = try await client.post("/conversations/one/messages", #"{"message": {"body": "me again", "user": {"email": "bob@example.com"}}}"#)
+        _ = try await client.post(
+            "/conversations/one/messages", #"{"message": {"body": "me again", "user": {"email": "bob@example.com"}}}"#)
     }
 
     static func slugs(_ response: TestResponse) throws -> [String] {
@@ -376,7 +403,8 @@ enum OrderExample {
                 emulator.clock.advance(milliseconds: 1)
                 _ = try await emulator.client.post(
                     "/conversations",
-                    #"{"conversation": {"subject": "c\#(index)", "category": "support", "message": {"body": "x"}, "user": {"email": "bob@example.com"}}}"#)
+                    #"{"conversation": {"subject": "c\#(index)", "category": "support", "message": {"body": "x"}, "user": {"email": "bob@example.com"}}}"#
+                )
             }
             let first = try await emulator.client.get("/conversations").object()
             #expect(first["page_count"] as? Int == 2)
@@ -436,7 +464,10 @@ enum OrderExample {
         try await withEmulator { emulator in
             let client = try await OrderExample.seed(emulator)
             emulator.clock.set("2026-11-27T00:00:00.000Z")
-            #expect(try await client.put("/conversations/order-1001-is-late", #"{"conversation": {"assignee": null, "tag_list": null}}"#).text == OrderExample.conversation)
+            #expect(
+                try await client.put(
+                    "/conversations/order-1001-is-late", #"{"conversation": {"assignee": null, "tag_list": null}}"#
+                ).text == OrderExample.conversation)
             let held = try await client.put(
                 "/conversations/order-1001-is-late",
                 #"{"conversation": {"status": 5, "hold_until": "2026-12-01", "assignee": "MAX@acme-store.com", "tag_list": "a, b, a"}}"#
@@ -458,7 +489,8 @@ enum OrderExample {
         try await withEmulator(fixtures: TestFixtures.reassociation) { emulator in
             let client = emulator.client(host: "acme.reamaze.io")
             let moved = try await client.put(
-                "/conversations/order-1001-is-late", #"{"conversation": {"category": "outlet", "brand": "acme-outlet.com"}}"#)
+                "/conversations/order-1001-is-late",
+                #"{"conversation": {"category": "outlet", "brand": "acme-outlet.com"}}"#)
             #expect(moved.status == 200)
             let conversation = try moved.object()
             #expect((conversation["category"] as? [String: Any])?["slug"] as? String == "outlet")
@@ -466,7 +498,8 @@ enum OrderExample {
             #expect(try await client.get("/conversations/order-1001-is-late").status == 404)
             let outlet = emulator.client(host: "acme-outlet.reamaze.io")
             #expect(try await outlet.get("/conversations/order-1001-is-late").status == 200)
-            #expect(try await outlet.get("/conversations/order-1001-is-late/messages").object()["total_count"] as? Int == 3)
+            #expect(
+                try await outlet.get("/conversations/order-1001-is-late/messages").object()["total_count"] as? Int == 3)
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// HTTPS on the real host names (issue: clients that hard-code https://{brand}.reamaze.io work unchanged), checked
 /// with curl's --resolve (the name resolves to loopback for curl alone) and --cacert (trust only the local CA).
@@ -45,15 +45,18 @@ import TestSupport
         let ca = directory + "/ca.pem"
 
         let (verified, body) = try Self.curl([
-            "--resolve", "acme.reamaze.io:\(httpsPort):127.0.0.1", "--cacert", ca, "-u", "jane@acme-store.com:9f2c1e7d4b6a",
+            "--resolve", "acme.reamaze.io:\(httpsPort):127.0.0.1", "--cacert", ca, "-u",
+            "jane@acme-store.com:9f2c1e7d4b6a",
             "https://acme.reamaze.io:\(httpsPort)/api/v1/channels/support",
         ])
         #expect(verified == 0)
         #expect(body.contains(#""brand":{"name":"Acme","url":"acme.example.com"}"#), "the brand comes from the Host")
 
         let (created, conversation) = try Self.curl([
-            "--resolve", "acme.reamaze.io:\(httpsPort):127.0.0.1", "--cacert", ca, "-u", "jane@acme-store.com:9f2c1e7d4b6a",
-            "-X", "POST", "-d", #"{"conversation": {"subject": "TLS", "category": "support", "message": {"body": "hi"}, "user": {"email": "bob@example.com"}}}"#,
+            "--resolve", "acme.reamaze.io:\(httpsPort):127.0.0.1", "--cacert", ca, "-u",
+            "jane@acme-store.com:9f2c1e7d4b6a",
+            "-X", "POST", "-d",
+            #"{"conversation": {"subject": "TLS", "category": "support", "message": {"body": "hi"}, "user": {"email": "bob@example.com"}}}"#,
             "https://acme.reamaze.io:\(httpsPort)/api/v1/conversations",
         ])
         #expect(created == 0)
@@ -86,10 +89,14 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var authorities: [Data] = []
         for _ in 0..<2 {
-            let launched = try CommandLineTests.launch(["--port", "0", "--database", ":memory:", "--tls-dir", directory])
+            let launched = try CommandLineTests.launch([
+                "--port", "0", "--database", ":memory:", "--tls-dir", directory,
+            ])
             #expect(launched.firstLine.hasPrefix("reamaze-emulator listening on https://127.0.0.1:"))
             let port = try #require(launched.firstLine.split(separator: ":").last.map(String.init))
-            let (status, _) = try Self.curl(["--cacert", directory + "/ca.pem", "https://localhost:\(port)/__emulator/health"])
+            let (status, _) = try Self.curl([
+                "--cacert", directory + "/ca.pem", "https://localhost:\(port)/__emulator/health",
+            ])
             #expect(status == 0)
             launched.process.terminate()
             launched.process.waitUntilExit()

@@ -7,7 +7,8 @@ import Testing
         try await withEmulator { emulator in
             _ = try await emulator.client.post("/contacts", BobExample.request)
             _ = try await emulator.client.post(
-                "/contacts/bob@example.com/identities", #"{"identity": {"type": "twitter", "identifier": "@bobsmith"}}"#)
+                "/contacts/bob@example.com/identities", #"{"identity": {"type": "twitter", "identifier": "@bobsmith"}}"#
+            )
             let response = try await emulator.client.get("/contacts/bob@example.com/identities")
             #expect(response.status == 200)
             #expect(
@@ -69,7 +70,8 @@ import Testing
             _ = try await emulator.client.post("/contacts", BobExample.request)
             emulator.clock.set("2026-12-01T00:00:00.000Z")
             let response = try await emulator.client.post(
-                "/contacts/bob@example.com/identities", #"{"identity": {"type": "email", "identifier": " BOB@example.com "}}"#)
+                "/contacts/bob@example.com/identities",
+                #"{"identity": {"type": "email", "identifier": " BOB@example.com "}}"#)
             #expect(response.status == 200)
             #expect(
                 response.text
@@ -139,7 +141,10 @@ import Testing
             let probe = try StoreProbe(path: emulator.databasePath)
             let contactA = try #require(try probe.owner("email", "bob@example.com"))
             let contactB = try #require(try probe.owner("email", "robert@example.com"))
-            #expect(try probe.conversationSlugs(ofContact: contactB) == ["mobile-question", "order-1001-is-late", "outlet-return"])
+            #expect(
+                try probe.conversationSlugs(ofContact: contactB) == [
+                    "mobile-question", "order-1001-is-late", "outlet-return",
+                ])
             #expect(try probe.customerMessageCount(ofContact: contactB) == 4)
             let totalMessages = try probe.messageCount()
             let conversationUpdatedAt = try probe.conversationUpdatedAt("order-1001-is-late")
@@ -230,7 +235,8 @@ import Testing
             #expect(statuses.count == 160)
             #expect(statuses.allSatisfy { $0 == 200 }, "statuses: \(Set(statuses))")
             let owners = try probe.connection.query(
-                "SELECT count(*) FROM identities WHERE match_key = 'robert@example.com'") { $0.int(0) }
+                "SELECT count(*) FROM identities WHERE match_key = 'robert@example.com'"
+            ) { $0.int(0) }
             #expect(owners == [1])
             let owner = try #require(try probe.owner("email", "robert@example.com"))
             #expect(try probe.conversationSlugs(ofContact: owner).contains("order-1001-is-late"))

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 @Suite struct MessageTests {
-    static func conversation(_ client: TestClient, _ slug: String = "order-1001-is-late") async throws -> [String: Any] {
+    static func conversation(_ client: TestClient, _ slug: String = "order-1001-is-late") async throws -> [String: Any]
+    {
         try await client.get("/conversations/\(slug)").object()
     }
 
@@ -49,18 +50,22 @@ import Testing
         try await withEmulator { emulator in
             let client = try await OrderExample.seed(emulator)
             let path = "/conversations/order-1001-is-late/messages"
-            let fromMax = try await client.post(path, #"{"message": {"body": "Max here", "user": {"email": "max@acme-store.com"}}}"#)
+            let fromMax = try await client.post(
+                path, #"{"message": {"body": "Max here", "user": {"email": "max@acme-store.com"}}}"#)
             #expect((try fromMax.object()["user"] as? [String: Any])?["name"] as? String == "Max Support")
             let fromCarol = try await client.post(
-                path, #"{"message": {"body": "I'm Bob's wife", "user": {"email": "carol@example.com", "name": "Carol"}}}"#)
+                path,
+                #"{"message": {"body": "I'm Bob's wife", "user": {"email": "carol@example.com", "name": "Carol"}}}"#)
             let carol = try #require(try fromCarol.object()["user"] as? [String: Any])
             #expect(carol["name"] as? String == "Carol")
             #expect(carol["staff?"] as? Bool == false)
             #expect(try await client.get("/contacts/carol@example.com").status == 200, "a contact is created")
-            let fromBob = try await client.post(path, #"{"message": {"body": "me", "user": {"email": "BOB@example.com", "name": "Ignored"}}}"#)
+            let fromBob = try await client.post(
+                path, #"{"message": {"body": "me", "user": {"email": "BOB@example.com", "name": "Ignored"}}}"#)
             #expect((try fromBob.object()["user"] as? [String: Any])?["name"] as? String == "Bob Smith")
             let recipients = try #require(try fromBob.object()["recipients"] as? [[String: Any]])
-            #expect(recipients.map { $0["email"] as? String } == ["alice@example.com"], "recipients stay on later messages")
+            #expect(
+                recipients.map { $0["email"] as? String } == ["alice@example.com"], "recipients stay on later messages")
         }
     }
 
@@ -80,7 +85,8 @@ import Testing
             _ = try await client.post(path, #"{"message": {"body": "reply"}}"#)
             #expect(try await Self.conversation(client)["status"] as? Int == 1)
             _ = try await client.put(
-                "/conversations/order-1001-is-late", #"{"conversation": {"status": 5, "hold_until": "2026-12-01T00:00:00Z"}}"#)
+                "/conversations/order-1001-is-late",
+                #"{"conversation": {"status": 5, "hold_until": "2026-12-01T00:00:00Z"}}"#)
             emulator.clock.set("2026-11-28T00:00:00.000Z")
             _ = try await client.post(path, #"{"message": {"body": "back", "user": {"email": "bob@example.com"}}}"#)
             conversation = try await Self.conversation(client)
@@ -97,7 +103,8 @@ import Testing
             let client = try await OrderExample.seed(emulator)
             _ = try await client.post(
                 "/conversations",
-                #"{"conversation": {"subject": "Other", "category": "support", "message": {"body": "x"}, "user": {"email": "bob@example.com"}}}"#)
+                #"{"conversation": {"subject": "Other", "category": "support", "message": {"body": "x"}, "user": {"email": "bob@example.com"}}}"#
+            )
             let body = #"{"message": {"body": "once", "origin_id": "dup-1"}}"#
             let first = try await client.post("/conversations/order-1001-is-late/messages", body)
             let second = try await client.post("/conversations/other/messages", body)
@@ -130,7 +137,8 @@ import Testing
                 422, #"{"errors":{"user.email":["is invalid"]}}"#
             ),
             (
-                "/conversations/order-1001-is-late/messages", #"{"message": {"body": "x", "recipients": ["a@b.io", 3]}}"#,
+                "/conversations/order-1001-is-late/messages",
+                #"{"message": {"body": "x", "recipients": ["a@b.io", 3]}}"#,
                 422, #"{"errors":{"recipients":["is invalid"]}}"#
             ),
             (
@@ -159,7 +167,8 @@ import Testing
                         for index in 0..<10 {
                             let response = try await client.post(
                                 "/conversations/order-1001-is-late/messages",
-                                #"{"message": {"body": "w\#(worker)-\#(index)", "origin_id": "w\#(worker)-\#(index)"}}"#)
+                                #"{"message": {"body": "w\#(worker)-\#(index)", "origin_id": "w\#(worker)-\#(index)"}}"#
+                            )
                             seen.append(response.status)
                         }
                         return seen
@@ -200,13 +209,16 @@ import Testing
             emulator.clock.set("2026-11-26T10:00:00.000Z")
             _ = try await client.post(
                 "/conversations",
-                #"{"conversation": {"subject": "Chat", "category": "chat", "message": {"body": "chat 1"}, "user": {"email": "ann@example.com"}}}"#)
+                #"{"conversation": {"subject": "Chat", "category": "chat", "message": {"body": "chat 1"}, "user": {"email": "ann@example.com"}}}"#
+            )
             emulator.clock.set("2026-11-26T11:00:00.000Z")
             _ = try await client.post(
-                "/conversations/chat/messages", #"{"message": {"body": "chat 2", "user": {"email": "max@acme-store.com"}}}"#)
+                "/conversations/chat/messages",
+                #"{"message": {"body": "chat 2", "user": {"email": "max@acme-store.com"}}}"#)
             emulator.clock.set("2026-11-26T12:00:00.000Z")
             _ = try await client.post(
-                "/conversations/order-1001-is-late/messages", #"{"message": {"body": "thanks", "user": {"email": "bob@example.com"}}}"#)
+                "/conversations/order-1001-is-late/messages",
+                #"{"message": {"body": "thanks", "user": {"email": "bob@example.com"}}}"#)
             let response = try await client.get("/messages\(query)").object()
             let messages = try #require(response["messages"] as? [[String: Any]])
             #expect(messages.count == count)

@@ -48,7 +48,8 @@ import Testing
                 _ = try await emulator.client.post(
                     "/contacts/ann@x.io/notes", #"{"body": "\#(body)", "created_at": "\#(date)"}"#)
             }
-            let notes = try #require(try await emulator.client.get("/contacts/ann@x.io/notes").json() as? [[String: Any]])
+            let notes = try #require(
+                try await emulator.client.get("/contacts/ann@x.io/notes").json() as? [[String: Any]])
             #expect(notes.map { $0["note"] as? String } == ["early", "late", "tie"])
             #expect(notes.map { $0["created_at"] as? String }.first == "2026-01-01T00:00:00.000Z")
         }

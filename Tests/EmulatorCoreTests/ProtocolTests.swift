@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Global conventions of spec §1: authentication, brands, routes, bodies, errors and the order of checks.
 @Suite struct AuthenticationTests {
@@ -31,7 +31,9 @@ import TestSupport
             client.sendsCredentials = false
             let response = try await client.send(
                 "GET", "/api/v1/contacts",
-                headers: ["Authorization": "basic " + Data("JANE@Acme-Store.com:9f2c1e7d4b6a".utf8).base64EncodedString()])
+                headers: [
+                    "Authorization": "basic " + Data("JANE@Acme-Store.com:9f2c1e7d4b6a".utf8).base64EncodedString()
+                ])
             #expect(response.status == 200)
         }
     }
@@ -129,8 +131,10 @@ import TestSupport
             for path in paths {
                 #expect(try await emulator.client.get(path).status == 200, "\(path)")
             }
-            #expect(try await emulator.client.post("/contacts.json", #"{"contact": {"email": "n@x.io"}}"#).status == 200)
-            #expect(try await emulator.client.put("/contacts/n@x.io.json", #"{"contact": {"name": "N"}}"#).status == 200)
+            #expect(
+                try await emulator.client.post("/contacts.json", #"{"contact": {"email": "n@x.io"}}"#).status == 200)
+            #expect(
+                try await emulator.client.put("/contacts/n@x.io.json", #"{"contact": {"name": "N"}}"#).status == 200)
             #expect(try await emulator.client.delete("/contacts/bob@example.com/notes/1.json").status == 200)
         }
     }
@@ -145,7 +149,10 @@ import TestSupport
             (#"{"a": 1} trailing"#, #"{"error":"Malformed JSON in request body"}"#),
             (#"{"a": "\ud800"}"#, #"{"error":"Malformed JSON in request body"}"#),
             (#"{"a": 1e999}"#, #"{"error":"Malformed JSON in request body"}"#),
-            (String(repeating: "[", count: 100) + String(repeating: "]", count: 100), #"{"error":"Malformed JSON in request body"}"#),
+            (
+                String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+                #"{"error":"Malformed JSON in request body"}"#
+            ),
             ("[]", #"{"error":"Request body must be a JSON object"}"#),
             (#""contact""#, #"{"error":"Request body must be a JSON object"}"#),
             ("null", #"{"error":"Request body must be a JSON object"}"#),

@@ -73,7 +73,8 @@ import Testing
 
     @Test("a failed load leaves nothing behind")
     func atomicLoad() async throws {
-        let fixtures = #"{"accounts": [{"name": "A", "brands": [{"name": "B", "host": "b", "url": "b.io"}], "contacts": [{"identities": "x"}]}]}"#
+        let fixtures =
+            #"{"accounts": [{"name": "A", "brands": [{"name": "B", "host": "b", "url": "b.io"}], "contacts": [{"identities": "x"}]}]}"#
         #expect(loadError(fixtures) != nil)
     }
 
@@ -90,7 +91,8 @@ import Testing
                        (SELECT count(*) FROM conversations), (SELECT count(*) FROM messages),
                        (SELECT count(*) FROM brands b WHERE NOT EXISTS
                            (SELECT 1 FROM channels c WHERE c.brand_id = b.id AND c.slug = 'support'))
-                """) { row in (0..<6).map { row.int(Int32($0)) } }
+                """
+            ) { row in (0..<6).map { row.int(Int32($0)) } }
             let values = try #require(counts)
             #expect(values[0] >= 2)
             #expect(values[1] >= 3)

@@ -34,8 +34,10 @@ import Testing
         let (verified, verifyOutput) = try openssl(["verify", "-CAfile", files.caCertificate, files.serverCertificate])
         #expect(verified == 0, "\(verifyOutput)")
         let (_, text) = try openssl(["x509", "-in", files.serverCertificate, "-noout", "-ext", "subjectAltName"])
-        for name in ["DNS:*.reamaze.io", "DNS:*.reamaze.com", "DNS:*.localhost", "DNS:localhost", "IP Address:127.0.0.1",
-                     "DNS:emulator.internal", "IP Address:10.0.0.7"] {
+        for name in [
+            "DNS:*.reamaze.io", "DNS:*.reamaze.com", "DNS:*.localhost", "DNS:localhost", "IP Address:127.0.0.1",
+            "DNS:emulator.internal", "IP Address:10.0.0.7",
+        ] {
             #expect(text.contains(name), "\(name) in \(text)")
         }
         let (_, ca) = try openssl(["x509", "-in", files.caCertificate, "-noout", "-ext", "basicConstraints,keyUsage"])

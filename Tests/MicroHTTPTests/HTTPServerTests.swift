@@ -1,7 +1,7 @@
 import Foundation
 import MicroHTTP
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -17,8 +17,9 @@ private func echo(_ request: HTTPRequest) -> HTTPResponse {
         "x-test=\(request.header("X-TEST") ?? "-")",
     ]
     lines.append("")
-    return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain"), ("X-Echo", "1")],
-                        body: Array(lines.joined(separator: "\n").utf8))
+    return HTTPResponse(
+        status: 200, headers: [("Content-Type", "text/plain"), ("X-Echo", "1")],
+        body: Array(lines.joined(separator: "\n").utf8))
 }
 
 private func withServer<T>(
@@ -91,7 +92,8 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
     func keepAlive() async throws {
         try await withServer { server in
             let request = "GET /k HTTP/1.1\r\nHost: a\r\n\r\n"
-            let reply = try sendRaw(port: server.port, request + request + "GET /last HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            let reply = try sendRaw(
+                port: server.port, request + request + "GET /last HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
             #expect(reply.components(separatedBy: "HTTP/1.1 200").count - 1 == 3)
         }
     }
@@ -107,7 +109,9 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
                 return HTTPResponse(status: 200, body: Array("slow".utf8))
             })
         let port = server.port
-        let inFlight = Task.detached { try sendRaw(port: port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n") }
+        let inFlight = Task.detached {
+            try sendRaw(port: port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        }
         // Stop only once the handler is running, so the request is truly in flight.
         await Task.detached { started.wait() }.value
         server.stop()

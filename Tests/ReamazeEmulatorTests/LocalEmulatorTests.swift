@@ -14,7 +14,8 @@ import Testing
     {
         var request = URLRequest(url: base.appendingPathComponent(path))
         request.httpMethod = method
-        request.setValue("Basic " + Data("\(login):\(token)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        request.setValue(
+            "Basic " + Data("\(login):\(token)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
         request.httpBody = body.map { Data($0.utf8) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
@@ -48,7 +49,8 @@ import Testing
         _ = try await call(
             "POST", "contacts", #"{"contact": {"email": "only-first@example.com"}}"#, login: first.login,
             token: first.token, base: first.baseURL)
-        let (_, seen) = try await call("GET", "contacts", login: second.login, token: second.token, base: second.baseURL)
+        let (_, seen) = try await call(
+            "GET", "contacts", login: second.login, token: second.token, base: second.baseURL)
         #expect(seen["total_count"] as? Int == 0)
     }
 }

@@ -25,7 +25,10 @@ private func temporaryPath() -> String {
         }
         let reopened = try Connection.open(path: path, migrations: migrations)
         #expect(try reopened.schemaVersion() == 2)
-        #expect(try reopened.query("SELECT name, size FROM items") { ($0.string(0), $0.optionalInt(1)) }.map(\.0) == ["kept"])
+        #expect(
+            try reopened.query("SELECT name, size FROM items") { ($0.string(0), $0.optionalInt(1)) }.map(\.0) == [
+                "kept"
+            ])
     }
 
     @Test(":memory: opens in memory journal mode")
@@ -41,7 +44,9 @@ private func temporaryPath() -> String {
         try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", [hostile, 3])
         try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", ["none", Int?.none])
         #expect(try connection.query("SELECT name FROM items ORDER BY id") { $0.string(0) } == [hostile, "none"])
-        #expect(try connection.queryOne("SELECT size FROM items WHERE name = ?", ["none"]) { $0.optionalInt(0) } == .some(nil))
+        #expect(
+            try connection.queryOne("SELECT size FROM items WHERE name = ?", ["none"]) { $0.optionalInt(0) }
+                == .some(nil))
     }
 
     @Test("a transaction that throws leaves nothing behind and rethrows the first error")

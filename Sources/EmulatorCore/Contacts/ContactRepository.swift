@@ -39,7 +39,8 @@ struct ContactRepository {
         }.map { base in
             ContactRecord(
                 id: base.id, externalID: base.externalID, name: base.name, friendlyName: base.friendlyName,
-                externalAvatarURL: base.avatar, data: try CustomData(connection: connection, owner: .contact).load(base.id),
+                externalAvatarURL: base.avatar,
+                data: try CustomData(connection: connection, owner: .contact).load(base.id),
                 identities: try identities(contactID: base.id), notes: try notes(contactID: base.id),
                 createdAt: base.createdAt, updatedAt: base.updatedAt)
         }
@@ -163,8 +164,9 @@ struct ContactRepository {
     }
 
     /// Whether an email or mobile identity or an external id is already used in the account.
-    func identityOwner(accountID: Int, type: IdentityType, matchKey: String) throws -> (identityID: Int, contactID: Int)?
-    {
+    func identityOwner(accountID: Int, type: IdentityType, matchKey: String) throws -> (
+        identityID: Int, contactID: Int
+    )? {
         try connection.queryOne(
             "SELECT id, contact_id FROM identities WHERE account_id = ? AND type = ? AND match_key = ?",
             [accountID, type.rawValue, matchKey]
@@ -189,9 +191,10 @@ struct ContactRepository {
     func attach(
         accountID: Int, contactID: Int, type: IdentityType, identifier: String, matchKey: String, now: Timestamp
     ) throws -> AttachOutcome {
-        let sequence = try connection.queryOne("SELECT coalesce(max(attached_seq), 0) + 1 FROM identities") {
-            $0.int(0)
-        } ?? 1
+        let sequence =
+            try connection.queryOne("SELECT coalesce(max(attached_seq), 0) + 1 FROM identities") {
+                $0.int(0)
+            } ?? 1
         if let owner = try identityOwner(accountID: accountID, type: type, matchKey: matchKey) {
             if owner.contactID == contactID { return .alreadyAttached }
             try connection.execute(

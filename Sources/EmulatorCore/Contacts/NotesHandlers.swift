@@ -82,8 +82,12 @@ struct NoteInput {
         switch source["body"] {
         case nil, .null: body = nil
         case .string(let text) where !Formats.isBlank(text): body = text
-        case .string: body = nil; errors.add("body", "can't be blank")
-        default: body = nil; errors.add("body", "is invalid")
+        case .string:
+            body = nil
+            errors.add("body", "can't be blank")
+        default:
+            body = nil
+            errors.add("body", "is invalid")
         }
         let reader = FieldReader(object: source)
         if let email = reader.string("creator_email", &errors) {

@@ -85,7 +85,8 @@ struct ControlPlane {
                 throw ControlError.badRequest("the body must be a JSON object")
             }
             if request.bodyExceededLimit { throw APIError.payloadTooLarge }
-            return try route.handler(ControlContext(emulator: emulator, request: request, captures: route.captures, body: body))
+            return try route.handler(
+                ControlContext(emulator: emulator, request: request, captures: route.captures, body: body))
         } catch let error as ControlError {
             return APIError.plain(error.status, error.message)
         } catch let error as FixtureError {

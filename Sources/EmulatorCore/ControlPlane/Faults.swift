@@ -88,7 +88,8 @@ final class FaultScript: Sendable {
                     chosen = .drop(delayMilliseconds: rule.delayMilliseconds)
                 } else if let status = rule.status {
                     chosen = .respond(
-                        delayMilliseconds: rule.delayMilliseconds, status: status, headers: rule.headers, body: rule.body)
+                        delayMilliseconds: rule.delayMilliseconds, status: status, headers: rule.headers,
+                        body: rule.body)
                 } else {
                     chosen = .delay(milliseconds: rule.delayMilliseconds)
                 }

@@ -83,7 +83,10 @@ final class Journal: Sendable {
             return .object(
                 JSONObject(
                     object.members.map { member in
-                        (member.key, secretKeys.contains(member.key.lowercased()) ? .string("[REDACTED]") : redact(member.value))
+                        (
+                            member.key,
+                            secretKeys.contains(member.key.lowercased()) ? .string("[REDACTED]") : redact(member.value)
+                        )
                     }))
         case .array(let elements): return .array(elements.map(redact))
         default: return value

@@ -43,7 +43,9 @@ enum StateControl {
 
     /// `{"name": "…"}`: keeps a copy of the whole store in memory under that name (replacing one of the same name).
     static func saveSnapshot(_ context: ControlContext) throws -> HTTPResponse {
-        guard let name = try context.body.controlString("name") else { throw ControlError.badRequest("name is required") }
+        guard let name = try context.body.controlString("name") else {
+            throw ControlError.badRequest("name is required")
+        }
         let named = SnapshotStore.Named(
             name: name, createdAt: context.emulator.clock.now(), snapshot: try context.emulator.database.snapshot())
         context.emulator.snapshots.save(named)

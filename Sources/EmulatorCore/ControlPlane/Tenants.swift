@@ -17,22 +17,29 @@ enum Tenants {
         if let login, !Formats.isEmail(login) { throw ControlError.badRequest("login must be an email address") }
         let now = context.emulator.clock.now()
         let created = try context.emulator.database.write { connection in
-            if let brand, try connection.queryOne("SELECT 1 FROM brands WHERE host_label = ?", [brand], { _ in true }) != nil {
+            if let brand,
+                try connection.queryOne("SELECT 1 FROM brands WHERE host_label = ?", [brand], { _ in true }) != nil
+            {
                 throw ControlError.conflict("brand \(brand) is taken")
             }
-            if let login, try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [login], { _ in true }) != nil {
+            if let login, try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [login], { _ in true }) != nil
+            {
                 throw ControlError.conflict("login \(login) is taken")
             }
-            let accountID = try connection.queryOne(
-                "INSERT INTO accounts (name) VALUES (?) RETURNING id", [name ?? "Tenant"]) { $0.int(0) } ?? 0
+            let accountID =
+                try connection.queryOne(
+                    "INSERT INTO accounts (name) VALUES (?) RETURNING id", [name ?? "Tenant"]
+                ) { $0.int(0) } ?? 0
             if name == nil {
                 try connection.execute("UPDATE accounts SET name = ? WHERE id = ?", ["Tenant \(accountID)", accountID])
             }
             let label = brand ?? "tenant-\(accountID)"
             let email = login ?? "tenant-\(accountID)@example.com"
-            let brandID = try connection.queryOne(
-                "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, 1) RETURNING id",
-                [accountID, name ?? "Tenant \(accountID)", label, "\(label).example.com"]) { $0.int(0) } ?? 0
+            let brandID =
+                try connection.queryOne(
+                    "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, 1) RETURNING id",
+                    [accountID, name ?? "Tenant \(accountID)", label, "\(label).example.com"]
+                ) { $0.int(0) } ?? 0
             try connection.execute(
                 """
                 INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)

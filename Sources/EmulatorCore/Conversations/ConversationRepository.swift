@@ -337,8 +337,9 @@ struct ConversationRepository {
     }
 
     private static func jsonArray(_ strings: [String]) -> String {
-        String(decoding: JSONWriter.encode { writer in writer.array { for text in strings { $0.string(text) } } },
-               as: UTF8.self)
+        String(
+            decoding: JSONWriter.encode { writer in writer.array { for text in strings { $0.string(text) } } },
+            as: UTF8.self)
     }
 
     static func strings(fromJSON json: String) -> [String] {

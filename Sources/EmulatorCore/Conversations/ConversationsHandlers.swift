@@ -271,7 +271,9 @@ enum ConversationsHandlers {
                 try repository.replaceTags(conversationID: id, tags: tags)
                 changed = true
             }
-            if let data { changed = try CustomData(connection: connection, owner: .conversation).merge(id, data) || changed }
+            if let data {
+                changed = try CustomData(connection: connection, owner: .conversation).merge(id, data) || changed
+            }
             if let assigneeID, assigneeID != current.assignee?.id {
                 try connection.execute("UPDATE conversations SET assignee_id = ? WHERE id = ?", [assigneeID, id])
                 changed = true

@@ -25,8 +25,9 @@ enum MessageSenders {
             accountID: context.accountID, contactID: contactID, type: type, identifier: normalized.identifier,
             matchKey: normalized.matchKey, now: context.now)
         if let data { _ = try contacts.mergeData(contactID: contactID, changes: data) }
-        guard let identity = try contacts.identityOwner(
-            accountID: context.accountID, type: type, matchKey: normalized.matchKey)
+        guard
+            let identity = try contacts.identityOwner(
+                accountID: context.accountID, type: type, matchKey: normalized.matchKey)
         else { throw APIError.internalError }
         return identity.identityID
     }

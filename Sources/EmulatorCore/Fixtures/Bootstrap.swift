@@ -19,7 +19,10 @@ struct Bootstrap {
                     == nil
                 try connection.execute(
                     "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, ?)",
-                    [accountID, label.prefix(1).uppercased() + label.dropFirst(), label, "\(label).example.com", isFirst])
+                    [
+                        accountID, label.prefix(1).uppercased() + label.dropFirst(), label, "\(label).example.com",
+                        isFirst,
+                    ])
             }
             let email = login.trimmed.lowercased()
             let updated = try connection.execute("UPDATE staff SET api_token = ? WHERE email = ?", [token, email])

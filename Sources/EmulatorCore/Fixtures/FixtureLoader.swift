@@ -122,7 +122,8 @@ struct FixtureLoader {
                 let creatorID = try connection.queryOne(
                     "SELECT id FROM staff WHERE email = ? AND account_id = ?", [creatorEmail, accountID], { $0.int(0) })
             else {
-                throw FixtureError(path: noteNode.path + ".creator_email", message: "is not a staff user of the account")
+                throw FixtureError(
+                    path: noteNode.path + ".creator_email", message: "is not a staff user of the account")
             }
             let noteCreated = try note.optional("created_at")?.timestamp() ?? created
             let noteID = try repository.insertNote(
@@ -130,7 +131,8 @@ struct FixtureLoader {
                 createdAt: noteCreated, now: created)
             if let noteUpdated = try note.optional("updated_at")?.timestamp() {
                 try connection.execute(
-                    "UPDATE notes SET updated_at = ? WHERE id = ?", [max(noteUpdated, noteCreated).milliseconds, noteID])
+                    "UPDATE notes SET updated_at = ? WHERE id = ?",
+                    [max(noteUpdated, noteCreated).milliseconds, noteID])
             }
         }
         let updated = try contact.optional("updated_at")?.timestamp() ?? created
@@ -141,7 +143,8 @@ struct FixtureLoader {
         _ node: FixtureNode, accountID: Int, brandIDs: [String: Int], defaultBrand: FixtureNode
     ) throws {
         let conversation = try node.object()
-        let brandLabel = try conversation.optional("brand")?.string().lowercased()
+        let brandLabel =
+            try conversation.optional("brand")?.string().lowercased()
             ?? defaultBrand.object().required("host").string().lowercased()
         guard let brandID = brandIDs[brandLabel] else {
             throw FixtureError(path: node.path + ".brand", message: "\"\(brandLabel)\" is not a brand of the account")
@@ -153,7 +156,8 @@ struct FixtureLoader {
         else { throw FixtureError(path: categoryNode.path, message: "is not a channel slug of the brand") }
         let subject = try conversation.optional("subject")?.string()
         let created = try conversation.optional("created_at")?.timestamp() ?? now
-        let slug = try conversation.optional("slug")?.string()
+        let slug =
+            try conversation.optional("slug")?.string()
             ?? Slug.unique(for: subject) { candidate in
                 try connection.queryOne(
                     "SELECT 1 FROM conversations WHERE brand_id = ? AND slug = ?", [brandID, candidate], { _ in true })
@@ -179,7 +183,8 @@ struct FixtureLoader {
                 author: author, holdUntil: holdUntil, now: created)
         }
         if let assigneeID {
-            try connection.execute("UPDATE conversations SET assignee_id = ? WHERE id = ?", [assigneeID, conversationID])
+            try connection.execute(
+                "UPDATE conversations SET assignee_id = ? WHERE id = ?", [assigneeID, conversationID])
         }
         if let data { _ = try CustomData(connection: connection, owner: .conversation).merge(conversationID, data) }
         var errors = ValidationErrors()
@@ -323,7 +328,8 @@ struct FixtureNode {
             throw FixtureError(path: identifierNode.path, message: "is blank")
         }
         guard type.isValid(normalized.identifier) else {
-            throw FixtureError(path: identifierNode.path, message: "\"\(normalized.identifier)\" is not a valid \(type)")
+            throw FixtureError(
+                path: identifierNode.path, message: "\"\(normalized.identifier)\" is not a valid \(type)")
         }
         return (type, normalized.identifier, normalized.matchKey)
     }

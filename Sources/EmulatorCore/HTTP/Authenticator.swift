@@ -19,8 +19,10 @@ struct Authenticator {
         let found = try connection.queryOne(
             "SELECT id, account_id, name, email, api_token FROM staff WHERE email = ?", [login]
         ) { row in
-            (StaffUser(id: row.int(0), accountID: row.int(1), name: row.optionalString(2), email: row.string(3)),
-             row.optionalString(4))
+            (
+                StaffUser(id: row.int(0), accountID: row.int(1), name: row.optionalString(2), email: row.string(3)),
+                row.optionalString(4)
+            )
         }
         guard let (staff, storedToken) = found, let storedToken,
             Self.constantTimeEquals(Array(storedToken.utf8), token)
@@ -61,7 +63,9 @@ struct BrandResolver {
         let label = Self.label(fromHost: host)
         let columns = "SELECT id, account_id, name, url, host_label FROM brands"
         let map: (Row) -> Brand = { row in
-            Brand(id: row.int(0), accountID: row.int(1), name: row.string(2), url: row.string(3), hostLabel: row.string(4))
+            Brand(
+                id: row.int(0), accountID: row.int(1), name: row.string(2), url: row.string(3), hostLabel: row.string(4)
+            )
         }
         let brand =
             try label.map { try connection.queryOne("\(columns) WHERE host_label = ?", [$0], map) }

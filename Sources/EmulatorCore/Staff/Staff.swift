@@ -90,7 +90,8 @@ enum StaffHandlers {
             if let email {
                 if !Formats.isEmail(email) {
                     errors.add("email", "is invalid")
-                } else if try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [email], { _ in true }) != nil {
+                } else if try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [email], { _ in true }) != nil
+                {
                     errors.add("email", "has already been taken")
                 }
             }

@@ -7,8 +7,10 @@ extension RawHTTP {
         _ method: String, _ target: String, login: String, token: String, body: String? = nil,
         extraHeaders: [String] = []
     ) -> String {
-        String(decoding: request(method, target, login: login, token: token, bodyBytes: body.map { Array($0.utf8) },
-                                 extraHeaders: extraHeaders), as: UTF8.self)
+        String(
+            decoding: request(
+                method, target, login: login, token: token, bodyBytes: body.map { Array($0.utf8) },
+                extraHeaders: extraHeaders), as: UTF8.self)
     }
 
     /// The same with a body of arbitrary bytes (invalid UTF-8 included).

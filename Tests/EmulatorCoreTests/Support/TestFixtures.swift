@@ -73,7 +73,8 @@ struct StoreProbe {
     /// The internal id of the contact that holds an identity.
     func owner(_ type: String, _ identifier: String) throws -> Int? {
         try connection.queryOne(
-            "SELECT contact_id FROM identities WHERE type = ? AND match_key = ?", [type, identifier]) { $0.int(0) }
+            "SELECT contact_id FROM identities WHERE type = ? AND match_key = ?", [type, identifier]
+        ) { $0.int(0) }
     }
 
     /// Conversation slugs whose author is the contact, through any identity.
@@ -82,7 +83,8 @@ struct StoreProbe {
             """
             SELECT c.slug FROM conversations c JOIN identities i ON i.id = c.author_identity_id
             WHERE i.contact_id = ? ORDER BY c.slug
-            """, [contactID]) { $0.string(0) }
+            """, [contactID]
+        ) { $0.string(0) }
     }
 
     /// Customer messages sent by the contact, through any identity.
@@ -90,7 +92,8 @@ struct StoreProbe {
         try connection.queryOne(
             """
             SELECT count(*) FROM messages m JOIN identities i ON i.id = m.sender_identity_id WHERE i.contact_id = ?
-            """, [contactID]) { $0.int(0) } ?? 0
+            """, [contactID]
+        ) { $0.int(0) } ?? 0
     }
 
     /// Every message in the store.
