@@ -25,7 +25,8 @@ import Testing
         var baseURL: String { String(firstLine.dropFirst("reamaze-emulator listening on ".count)) }
     }
 
-    static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> Launched {
+    /// The binary, started with these arguments and only these `REAMAZE_EMULATOR_*` variables, its output piped.
+    static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -36,6 +37,11 @@ import Testing
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        return (process, output, errors)
+    }
+
+    static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> Launched {
+        let (process, output, errors) = try start(arguments, environment: environment)
         var line: [UInt8] = []
         let handle = output.fileHandleForReading
         while let byte = try handle.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
@@ -143,16 +149,7 @@ import Testing
     static func runToExit(_ arguments: [String], environment: [String: String] = [:], captureOutput: Bool = false)
         throws -> (Int32, String)
     {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REAMAZE_EMULATOR_") }
-            .merging(environment) { $1 }
-        let errors = Pipe()
-        let output = Pipe()
-        process.standardError = errors
-        process.standardOutput = output
-        try process.run()
+        let (process, output, errors) = try start(arguments, environment: environment)
         let captured = (captureOutput ? output : errors).fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: captured, as: UTF8.self))
