@@ -144,6 +144,7 @@ struct Serve: ParsableCommand {
 
         let fixtureBytes = try configuration.fixturesPath.map { try Self.read($0, what: "fixtures file") }
 
+        let signals = SignalWaiter()
         let server: EmulatorServer
         do {
             server = try EmulatorServer(configuration: configuration, logger: logger, fixtures: fixtureBytes)
@@ -160,7 +161,7 @@ struct Serve: ParsableCommand {
         print("  try: curl -u '\(configuration.login):\(configuration.token)' \(server.baseURL)/api/v1/contacts")
         fflush(nil)
 
-        SignalWaiter.waitForTermination()
+        signals.waitForTermination()
         logger.info("stopping: letting requests in flight finish")
         server.stop()
         logger.info("stopped")
@@ -178,18 +179,27 @@ extension Serve {
 }
 
 /// Blocks the main thread until SIGINT or SIGTERM arrives.
-enum SignalWaiter {
-    static func waitForTermination() {
-        let semaphore = DispatchSemaphore(value: 0)
+///
+/// Install it before the server starts: a SIGTERM sent as soon as the server answers (a supervisor that waits for
+/// the health check, then stops it) must find the handler in place, not the default action or an ignored signal.
+final class SignalWaiter {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
         let queue = DispatchQueue(label: "signals")
-        var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { semaphore.signal() }
+            source.setEventHandler { [semaphore] in semaphore.signal() }
             source.resume()
+            // Only once the source listens does the default action (exit without cleanup) step aside.
+            signal(signalNumber, SIG_IGN)
             sources.append(source)
         }
+    }
+
+    /// Blocks until SIGINT or SIGTERM arrives (or arrived since `init`).
+    func waitForTermination() {
         semaphore.wait()
         for source in sources { source.cancel() }
     }

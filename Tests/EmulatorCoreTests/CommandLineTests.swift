@@ -111,6 +111,20 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: database))
     }
 
+    @Test("SIGTERM sent the moment the server first answers still stops it cleanly (the handler is set up first)")
+    func earlyTermination() async throws {
+        for _ in 0..<10 {
+            let launched = try Self.launch(["--port", "0", "--database", ":memory:"])
+            let (status, _) = try await Self.get(
+                "\(launched.baseURL)/__emulator/health", login: "demo@example.com", token: "demo-token")
+            #expect(status == 200)
+            launched.process.terminate()
+            launched.process.waitUntilExit()
+            #expect(launched.process.terminationReason == .exit)
+            #expect(launched.process.terminationStatus == 0)
+        }
+    }
+
     @Test("healthcheck exits 0 against a healthy emulator (flags or environment) and 1 when nothing answers")
     func healthcheck() async throws {
         let launched = try Self.launch(["--port", "0", "--database", ":memory:"])
