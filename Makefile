@@ -8,7 +8,7 @@ PORT ?= 8080
 DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
 
-.PHONY: deps build run test format lint clean docker-check bench
+.PHONY: deps build run test test-ui format lint clean docker-check bench
 
 # Installs whichever of the given Debian packages are missing (as root), or prints the command to run.
 define ensure_packages
@@ -38,6 +38,14 @@ run: build
 test: deps
 	swift build --build-tests $(SWIFT_FLAGS)
 	swift test $(SWIFT_FLAGS)
+
+# The console in headless Chromium (Debian's chromium and chromium-driver, Selenium from PyPI); screenshots in
+# .build/ui/. UPDATE_SCREENSHOTS=1 also refreshes docs/console*.png.
+test-ui: build
+	$(call ensure_packages,chromium chromium-driver python3-pip)
+	python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium \
+		|| python3 -m pip install -q --break-system-packages selenium
+	python3 tests-ui/test_console.py
 
 format:
 	swift format --in-place --recursive Package.swift Sources Tests

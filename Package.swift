@@ -38,7 +38,9 @@ let package = Package(
                 "MicroHTTP",
                 "SQLiteStore",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The console page is compiled into the binary: nothing to install or find at run time.
+            resources: [.embedInCode("Console/console.html")]
         ),
         .target(
             name: "ReamazeEmulator",

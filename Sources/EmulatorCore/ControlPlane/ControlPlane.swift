@@ -52,7 +52,7 @@ struct ControlPlane {
             Route("health", [("GET", HealthAndSettings.health)]),
             Route("config", [("GET", HealthAndSettings.config), ("PUT", HealthAndSettings.updateConfig)]),
             Route("clock", [("GET", HealthAndSettings.clock), ("PUT", HealthAndSettings.setClock)]),
-            Route("accounts", [("POST", Tenants.create)]),
+            Route("accounts", [("GET", Tenants.list), ("POST", Tenants.create)]),
             Route("accounts/:id", [("DELETE", Tenants.delete)]),
             Route("accounts/:id/reset", [("POST", Tenants.reset)]),
             Route("reset", [("POST", StateControl.resetAll)]),

@@ -65,6 +65,7 @@ public final class Emulator: Sendable {
 
     /// Answers one request. Never throws and never crashes: every failure becomes a JSON error response.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if let page = Console.response(for: request) { return page }
         let started = ContinuousClock.now
         let requestID = requestCounter.add(1, ordering: .relaxed).newValue
         let isControlPlane = request.rawPath == "/__emulator" || request.rawPath.hasPrefix("/__emulator/")

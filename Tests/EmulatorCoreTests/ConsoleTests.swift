@@ -1,0 +1,39 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The console page is served by the binary itself (its behaviour in a browser: `make test-ui`).
+@Suite struct ConsoleTests {
+    @Test("GET / and /console answer the embedded page; HEAD answers its headers; other methods are 405")
+    func servesThePage() async throws {
+        try await withEmulator { emulator in
+            for path in ["/", "/console"] {
+                let page = try await emulator.client.send("GET", path)
+                #expect(page.status == 200)
+                #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+                #expect(page.text.contains("<title>reamaze-emulator console</title>"))
+                #expect(!page.text.contains("http://cdn"), "no CDN: everything is in the page")
+            }
+            let head = try emulator.raw("HEAD", "/")
+            #expect(head.status == 200)
+            let post = try await emulator.client.send("POST", "/")
+            #expect(post.status == 405)
+            #expect(post.header("Allow") == "GET, HEAD")
+            let journal = try await emulator.control("GET", "requests")
+            #expect(journal.text == #"{"requests":[]}"#, "page loads are not API requests")
+        }
+    }
+
+    @Test("GET /__emulator/accounts lists each account with a login and token to sign in with")
+    func accounts() async throws {
+        try await withEmulator { emulator in
+            let listed = try await emulator.control("GET", "accounts").object()
+            let accounts = try #require(listed["accounts"] as? [[String: Any]])
+            #expect(accounts.count == 2)
+            #expect(accounts[0]["login"] as? String == "jane@acme-store.com")
+            #expect(accounts[0]["token"] as? String == "9f2c1e7d4b6a")
+            #expect(accounts[0]["brand"] as? String == "acme")
+            #expect(accounts[1]["login"] as? String == "hank@globex.com")
+        }
+    }
+}
