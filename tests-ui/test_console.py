@@ -89,6 +89,14 @@ def main():
             wait_text("contacts-count", "1 contact")
             wait_text("contacts", expected_name)
 
+        wait_text("page", "page 1 of 2")
+        driver.find_element(By.ID, "next").click()
+        wait_text("page", "page 2 of 2")
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#contacts li")) == 20
+        driver.find_element(By.ID, "prev").click()
+        wait_text("page", "page 1 of 2")
+        step("contacts page 30 at a time, forward and back")
+
         search("levi", "Levi Costa")
         step("search finds a contact")
         driver.find_element(By.CSS_SELECTOR, "#contacts li").click()
