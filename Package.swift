@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The console page is compiled into the binary: nothing to install or find at run time.
-            resources: [.embedInCode("Console/console.html")]
+            resources: [.embedInCode("Console/console.html"), .embedInCode("OpenAPI/openapi.yaml")]
         ),
         .target(
             name: "ReamazeEmulator",

@@ -50,6 +50,7 @@ struct ControlPlane {
     static let router = Router<ControlHandler>(
         routes: [
             Route("health", [("GET", HealthAndSettings.health)]),
+            Route("openapi.yaml", [("GET", HealthAndSettings.openAPI)]),
             Route("config", [("GET", HealthAndSettings.config), ("PUT", HealthAndSettings.updateConfig)]),
             Route("clock", [("GET", HealthAndSettings.clock), ("PUT", HealthAndSettings.setClock)]),
             Route("accounts", [("GET", Tenants.list), ("POST", Tenants.create)]),
@@ -69,7 +70,7 @@ struct ControlPlane {
         do {
             let segments = try Emulator.decodedSegments(Array(request.rawSegments.dropFirst()))
             let route = try Self.router.match(method: request.method, segments: segments)
-            if let token = emulator.configuration.adminToken, segments != ["health"] {
+            if let token = emulator.configuration.adminToken, segments != ["health"], segments != ["openapi.yaml"] {
                 let expected = Array("Bearer \(token)".utf8)
                 let given = Array((request.header("Authorization") ?? "").trimmed.utf8)
                 guard Authenticator.constantTimeEquals(expected, given) else {

@@ -14,6 +14,13 @@ enum HealthAndSettings {
         }
     }
 
+    /// The OpenAPI 3.1 description of the emulated API, embedded in the binary (JSON, which is YAML too).
+    static func openAPI(_ context: ControlContext) throws -> HTTPResponse {
+        HTTPResponse(
+            status: 200, headers: [("Content-Type", "application/yaml; charset=utf-8")],
+            body: PackageResources.openapi_yaml)
+    }
+
     static func config(_ context: ControlContext) throws -> HTTPResponse {
         render(context.emulator.settings.values, context.emulator)
     }

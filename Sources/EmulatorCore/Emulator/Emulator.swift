@@ -60,6 +60,16 @@ public final class Emulator: Sendable {
             login: configuration.login, token: configuration.token, brand: configuration.brand)
     }
 
+    /// The API's routes as OpenAPI path templates with their methods, e.g. `/api/v1/contacts/{identifier}`: GET, PUT.
+    public var apiRoutes: [(path: String, methods: [String])] {
+        router.routes.map { route in
+            let path = route.pattern.split(separator: "/").map {
+                $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
+            }
+            return ("/api/v1/" + path.joined(separator: "/"), route.allowedMethods)
+        }
+    }
+
     /// Closes the store; requests after this answer 500.
     public func close() { database.close() }
 

@@ -12,9 +12,12 @@ struct Route<Handler: Sendable>: Sendable {
 
     let segments: [Segment]
     let handlers: [(method: String, handler: Handler)]
+    /// The pattern as written, e.g. `contacts/:identifier/notes/:note_id`.
+    let pattern: String
 
     /// A pattern such as `contacts/:identifier/notes/:note_id`.
     init(_ pattern: String, _ handlers: [(method: String, handler: Handler)]) {
+        self.pattern = pattern
         segments = pattern.split(separator: "/").map { $0.hasPrefix(":") ? .capture : .literal(String($0)) }
         self.handlers = handlers
     }

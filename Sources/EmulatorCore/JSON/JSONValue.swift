@@ -18,7 +18,7 @@ public enum JSONValue: Sendable, Equatable {
     public var isNull: Bool { self == .null }
 
     /// A short name of the JSON type, for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"

@@ -64,7 +64,13 @@ struct TestClient: Sendable {
         for (key, value) in http.allHeaderFields {
             if let key = key as? String, let value = value as? String { headerMap[key] = value }
         }
-        return TestResponse(status: http.statusCode, headers: headerMap, body: data)
+        let answer = TestResponse(status: http.statusCode, headers: headerMap, body: data)
+        // The path as sent: URLSession normalises `..` and the like before sending.
+        let sentPath = http.url.flatMap { URLComponents(url: $0, resolvingAgainstBaseURL: false)?.percentEncodedPath }
+        OpenAPIContract.check(
+            method: method, path: sentPath ?? path, status: answer.status, contentType: answer.header("Content-Type"),
+            body: data)
+        return answer
     }
 
     func get(_ path: String, body: String? = nil) async throws -> TestResponse {
