@@ -8,7 +8,7 @@ PORT ?= 8080
 DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
 
-.PHONY: deps build run test test-ui format lint clean docker-check bench
+.PHONY: deps build run test test-ui fuzz format lint clean docker-check bench
 
 # Installs whichever of the given Debian packages are missing (as root), or prints the command to run.
 define ensure_packages
@@ -46,6 +46,13 @@ test-ui: build
 	python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium \
 		|| python3 -m pip install -q --break-system-packages selenium
 	python3 tests-ui/test_console.py
+
+# schemathesis (PyPI) against a live emulator with the OpenAPI document: no server error, and every status, content
+# type and body as documented. Fixed seed, bounded examples (FUZZ_EXAMPLES, default 100: about 4,000 requests).
+fuzz: build
+	python3 -c "import schemathesis" 2>/dev/null || python3 -m pip install -q schemathesis \
+		|| python3 -m pip install -q --break-system-packages schemathesis
+	bash tests-fuzz/run.sh
 
 format:
 	swift format --in-place --recursive Package.swift Sources Tests

@@ -170,7 +170,14 @@ public final class Connection {
         case .null: result = sqlite3_bind_null(statement, index)
         case .integer(let number): result = sqlite3_bind_int64(statement, index, number)
         case .real(let number): result = sqlite3_bind_double(statement, index, number)
-        case .text(let text): result = sqlite3_bind_text(statement, index, text, -1, csqlite_transient())
+        case .text(let text):
+            // The length in bytes, not -1: a string may hold NUL characters, and all of it must be bound.
+            result =
+                text.utf8.withContiguousStorageIfAvailable { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { chars in
+                        sqlite3_bind_text(statement, index, chars.baseAddress, Int32(chars.count), csqlite_transient())
+                    }
+                } ?? sqlite3_bind_text(statement, index, text, Int32(text.utf8.count), csqlite_transient())
         }
         guard result == SQLITE_OK else { throw SQLiteError(code: result, connection: handle, sql: sql) }
     }

@@ -302,6 +302,9 @@ enum BobExample {
             #expect(try names(try await emulator.client.get("/contacts?q=%22zed%22")) == [#"Zoë "Zed" O'Neil"#])
             #expect(
                 try names(try await emulator.client.get("/contacts?q=o'")) == [#"Zoë "Zed" O'Neil"#], "2 characters")
+            #expect(
+                try names(try await emulator.client.get("/contacts?q=zo%00e")).isEmpty, "a NUL is matched literally")
+            #expect(try names(try await emulator.client.get("/contacts?q=%0Az@x")).isEmpty, "a newline too")
             _ = try await emulator.client.put("/contacts/z@x.io", #"{"contact": {"name": "Renamed"}}"#)
             #expect(try names(try await emulator.client.get("/contacts?q=neil")).isEmpty)
             #expect(try names(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"])

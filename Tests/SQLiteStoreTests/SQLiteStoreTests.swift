@@ -40,7 +40,7 @@ private func temporaryPath() -> String {
     @Test("values are bound, never interpolated: quotes and SQL arrive as text")
     func bindings() throws {
         let connection = try Connection.open(path: ":memory:", migrations: migrations)
-        let hostile = "x'); DROP TABLE items; --"
+        let hostile = "x'); DROP TABLE items; --\u{0}and after a NUL"
         try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", [hostile, 3])
         try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", ["none", Int?.none])
         #expect(try connection.query("SELECT name FROM items ORDER BY id") { $0.string(0) } == [hostile, "none"])

@@ -90,9 +90,11 @@ struct ContactRepository {
         var conditions = ["c.account_id = ?"]
         var values: [any SQLiteBindable] = [accountID]
         if let query = filter.query?.lowercased() {
-            if query.count >= 3, !query.contains("\n") {
+            if query.count >= 3, !query.contains("\n"), !query.contains("\0") {
                 // The trigram index answers substrings of three characters or more (a phrase is a substring). The
                 // CROSS JOIN makes SQLite start from its few matches instead of walking every contact in name order.
+                // FTS5's query parser stops at a NUL, and emails are joined by newlines in the index: such queries
+                // take the scan below.
                 source = "contact_search s CROSS JOIN contacts c ON c.id = s.rowid"
                 conditions.insert("s.contact_search MATCH ?", at: 0)
                 values.insert("\"" + query.replacing("\"", with: "\"\"") + "\"", at: 0)
