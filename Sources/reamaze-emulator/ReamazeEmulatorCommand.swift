@@ -45,6 +45,14 @@ struct Serve: ParsableCommand {
     @Option(help: "Largest request body in bytes. [env: REAMAZE_EMULATOR_MAX_BODY_BYTES] (default: 1048576)")
     var maxBodyBytes: Int?
 
+    @Option(
+        help: "Close idle or slow connections after N seconds. [env: REAMAZE_EMULATOR_CONNECTION_TIMEOUT] (default: 30)"
+    )
+    var connectionTimeout: Int?
+
+    @Option(help: "At most N connections at once. [env: REAMAZE_EMULATOR_MAX_CONNECTIONS] (default: 1024)")
+    var maxConnections: Int?
+
     @Option(help: "Status of a failed login, 401 or 403. [env: REAMAZE_EMULATOR_AUTH_FAILURE_STATUS] (default: 401)")
     var authFailureStatus: Int?
 
@@ -95,6 +103,12 @@ struct Serve: ParsableCommand {
         configuration.token = setting(token, "TOKEN") ?? configuration.token
         configuration.brand = setting(brand, "BRAND") ?? configuration.brand
         configuration.maxBodyBytes = try number(maxBodyBytes, "MAX_BODY_BYTES") ?? configuration.maxBodyBytes
+        configuration.connectionTimeoutSeconds =
+            try number(connectionTimeout, "CONNECTION_TIMEOUT") ?? configuration.connectionTimeoutSeconds
+        configuration.connectionLimit = try number(maxConnections, "MAX_CONNECTIONS") ?? configuration.connectionLimit
+        guard configuration.connectionTimeoutSeconds > 0, configuration.connectionLimit > 0 else {
+            throw ValidationError("the connection timeout and the connection limit must be positive")
+        }
         if let status = try number(authFailureStatus, "AUTH_FAILURE_STATUS") {
             guard let parsed = EmulatorConfiguration.AuthFailureStatus(rawValue: status) else {
                 throw ValidationError("the auth failure status must be 401 or 403, got \(status)")

@@ -82,6 +82,7 @@ public final class Emulator: Sendable {
         var accountID: Int?
         let response: HTTPResponse
         do {
+            try Self.checkHeadSize(request)
             if !isReady, !isControlPlane || request.rawPath != "/__emulator/health" {
                 throw APIError.serviceUnavailable
             }
@@ -170,6 +171,19 @@ public final class Emulator: Sendable {
             response.headers += headers
             return response
         }
+    }
+
+    /// Longest request target (path and query) and largest header block answered: beyond them, a JSON 414 or 431.
+    /// (Request heads larger than libmicrohttpd's 16 KiB connection pool it refuses itself, before any handler.)
+    static let maxTargetBytes = 8 * 1_024
+    static let maxHeaderBytes = 8 * 1_024
+
+    static func checkHeadSize(_ request: HTTPRequest) throws {
+        let target =
+            request.rawPath.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
+        if target > maxTargetBytes { throw APIError.uriTooLong }
+        let headers = request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        if headers > maxHeaderBytes { throw APIError.headersTooLarge }
     }
 
     /// The decoded segments below `/api/v1`, with one `.json` suffix removed from the last raw segment (spec §1.12)

@@ -24,6 +24,10 @@ public struct EmulatorConfiguration: Sendable {
     public var maxBodyBytes = 1 << 20
     /// The status of a failed authentication.
     public var authFailureStatus = AuthFailureStatus.unauthorized
+    /// Idle or slow connections are closed after this many seconds.
+    public var connectionTimeoutSeconds = 30
+    /// At most this many connections at once; more are refused.
+    public var connectionLimit = 1_024
     /// HTTP worker threads; the number of cores by default.
     public var threadCount: Int?
     /// Requests per API token per UTC minute; nil (the default) is no limit (spec §9).

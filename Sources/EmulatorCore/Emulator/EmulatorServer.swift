@@ -26,6 +26,8 @@ public final class EmulatorServer: Sendable {
                     host: configuration.host, port: port,
                     threadCount: configuration.threadCount ?? HTTPServer.coreCount,
                     maxBodyBytes: configuration.maxBodyBytes,
+                    connectionTimeoutSeconds: configuration.connectionTimeoutSeconds,
+                    connectionLimit: configuration.connectionLimit,
                     maxBodyBytesForPath: { path in path.hasPrefix("/__emulator/") ? ControlPlane.maxBodyBytes : nil },
                     tls: tls),
                 handler: { request in emulator.handle(request) })

@@ -51,6 +51,8 @@ public enum APIError: Error, Sendable {
     case notFound
     case methodNotAllowed(allow: [String])
     case payloadTooLarge
+    case uriTooLong
+    case headersTooLarge
     case validation(ValidationErrors)
     case tooManyRequests(retryAfterSeconds: Int, limit: Int, resetEpochSeconds: Int)
     case serviceUnavailable
@@ -85,6 +87,8 @@ public enum APIError: Error, Sendable {
         case .methodNotAllowed(let allow):
             Self.plain(405, "Method Not Allowed", extraHeaders: [("Allow", allow.joined(separator: ", "))])
         case .payloadTooLarge: Self.plain(413, "Payload Too Large")
+        case .uriTooLong: Self.plain(414, "URI Too Long")
+        case .headersTooLarge: Self.plain(431, "Request Header Fields Too Large")
         case .validation(let errors):
             JSONResponse.make(status: 422) { writer in
                 writer.object { writer in
