@@ -34,9 +34,17 @@ extension EmulatorHandle {
     func raw(_ method: String, _ target: String, body: String? = nil, extraHeaders: [String] = []) throws
         -> RawHTTP.Reply
     {
-        try RawHTTP.send(
+        let reply = try RawHTTP.send(
             port: server.port,
             RawHTTP.request(
                 method, target, login: client.login, token: client.token, body: body, extraHeaders: extraHeaders))
+        if reply.status != 0 {
+            let contentType = reply.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-type:") }
+                .map { String($0.dropFirst("content-type:".count)).trimmingCharacters(in: .whitespaces) }
+            OpenAPIContract.check(
+                method: method, path: target, status: reply.status, contentType: contentType,
+                body: Data(reply.body.utf8))
+        }
+        return reply
     }
 }
