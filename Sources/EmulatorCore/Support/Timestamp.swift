@@ -21,9 +21,6 @@ public struct Timestamp: Sendable, Hashable, Comparable {
             + "\(pad(millis, 3))Z"
     }
 
-    /// The UTC calendar date, `YYYY-MM-DD`.
-    public var utcDate: String { String(iso8601.prefix(10)) }
-
     /// Parses the accepted input forms of spec §1.10: an ISO 8601 date-time with `Z`, `±hh:mm` or no offset (UTC),
     /// with or without fractional seconds (truncated to milliseconds), or a bare date `YYYY-MM-DD` (midnight UTC).
     public static func parse(_ text: String) -> Timestamp? {
