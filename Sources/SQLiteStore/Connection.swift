@@ -139,6 +139,19 @@ public final class Connection {
         }
     }
 
+    /// Runs `body` inside `BEGIN` … `COMMIT` (a read transaction: one consistent view for all its statements).
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            _ = try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     private func withStatement<T>(_ sql: String, _ values: [any SQLiteBindable], _ body: (OpaquePointer) throws -> T)
         throws -> T
     {
