@@ -130,4 +130,35 @@ private func temporaryPath() -> String {
         _ = try database.write { try $0.execute("INSERT INTO items (name) VALUES ('again')") }
         #expect(try database.read { try $0.queryOne("PRAGMA integrity_check") { $0.string(0) } } == "ok")
     }
+
+    @Test("reads of a file database run on their own connections and see every committed write, never a half one")
+    func parallelReads() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try Database(path: path, migrations: migrations)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for index in 0..<200 {
+                    try database.write { connection in
+                        // Two rows per transaction: a reader sees both or neither.
+                        try connection.execute("INSERT INTO items (name) VALUES (?)", ["a\(index)"])
+                        try connection.execute("INSERT INTO items (name) VALUES (?)", ["b\(index)"])
+                    }
+                }
+            }
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<200 {
+                        let count =
+                            try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } ?? -1
+                        #expect(count % 2 == 0)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 400)
+        database.close()
+        #expect(throws: SQLiteError.self) { try database.read { _ in 0 } }
+    }
 }
