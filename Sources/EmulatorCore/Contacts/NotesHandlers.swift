@@ -91,10 +91,8 @@ struct NoteInput {
         }
         let reader = FieldReader(object: source)
         if let email = reader.string("creator_email", &errors) {
-            creatorID = try connection.queryOne(
-                "SELECT id FROM staff WHERE email = ? AND account_id = ?",
-                [email.trimmed.lowercased(), context.accountID]
-            ) { $0.int(0) }
+            creatorID = try StaffRepository(connection: connection).staff(accountID: context.accountID, email: email)?
+                .id
             if creatorID == nil { errors.add("creator_email", "is not a staff user") }
         } else {
             creatorID = nil

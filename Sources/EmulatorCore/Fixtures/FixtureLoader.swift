@@ -16,6 +16,8 @@ struct FixtureLoader {
     let connection: Connection
     let now: Timestamp
 
+    private var staff: StaffRepository { StaffRepository(connection: connection) }
+
     /// Validates and inserts every account of the document.
     func load(_ bytes: [UInt8]) throws {
         let document: JSONValue
@@ -118,10 +120,7 @@ struct FixtureLoader {
         for noteNode in try contact.optional("notes")?.array() ?? [] {
             let note = try noteNode.object()
             let creatorEmail = try note.required("creator_email").email()
-            guard
-                let creatorID = try connection.queryOne(
-                    "SELECT id FROM staff WHERE email = ? AND account_id = ?", [creatorEmail, accountID], { $0.int(0) })
-            else {
+            guard let creatorID = try staff.staff(accountID: accountID, email: creatorEmail)?.id else {
                 throw FixtureError(
                     path: noteNode.path + ".creator_email", message: "is not a staff user of the account")
             }
@@ -235,10 +234,9 @@ struct FixtureLoader {
     }
 
     private func staffID(_ email: String, accountID: Int, at node: FixtureNode) throws -> Int {
-        guard
-            let id = try connection.queryOne(
-                "SELECT id FROM staff WHERE email = ? AND account_id = ?", [email, accountID], { $0.int(0) })
-        else { throw FixtureError(path: node.path, message: "\(email) is not a staff user of the account") }
+        guard let id = try staff.staff(accountID: accountID, email: email)?.id else {
+            throw FixtureError(path: node.path, message: "\(email) is not a staff user of the account")
+        }
         return id
     }
 
