@@ -23,8 +23,9 @@ struct ContactRepository {
         ) { $0.int(0) }
     }
 
-    /// The contact with its identities, data and notes.
-    func load(contactID: Int) throws -> ContactRecord? {
+    /// The contact with its identities, data and notes (`notes` empty unless `withNotes`: a conversation's author and
+    /// a message's sender do not show them, and lists of those would load every author's notes for nothing).
+    func load(contactID: Int, withNotes: Bool = true) throws -> ContactRecord? {
         try connection.queryOne(
             """
             SELECT id, external_id, name, friendly_name, external_avatar_url, created_at, updated_at
@@ -41,7 +42,8 @@ struct ContactRepository {
                 id: base.id, externalID: base.externalID, name: base.name, friendlyName: base.friendlyName,
                 externalAvatarURL: base.avatar,
                 data: try CustomData(connection: connection, owner: .contact).load(base.id),
-                identities: try identities(contactID: base.id), notes: try notes(contactID: base.id),
+                identities: try identities(contactID: base.id),
+                notes: withNotes ? try notes(contactID: base.id) : [],
                 createdAt: base.createdAt, updatedAt: base.updatedAt)
         }
     }

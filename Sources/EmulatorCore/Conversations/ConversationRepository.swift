@@ -84,7 +84,9 @@ struct ConversationRepository {
     }
 
     private func sender(contactID: Int?, staffID: Int?) throws -> Sender? {
-        if let contactID, let contact = try contacts.load(contactID: contactID) { return .contact(contact) }
+        if let contactID, let contact = try contacts.load(contactID: contactID, withNotes: false) {
+            return .contact(contact)
+        }
         if let staffID, let staff = try StaffRepository(connection: connection).staff(id: staffID) {
             return .staff(staff)
         }
