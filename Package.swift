@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
-        .testTarget(name: "LocalTLSTests", dependencies: ["LocalTLS"]),
+        .testTarget(name: "LocalTLSTests", dependencies: ["LocalTLS", "TestSupport"]),
         .testTarget(name: "ReamazeEmulatorTests", dependencies: ["ReamazeEmulator"]),
         .testTarget(
             name: "EmulatorCoreTests",

@@ -13,7 +13,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = Pipe()
-        try process.run()
+        try ProcessLauncher.run(process)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, text)

@@ -1,5 +1,6 @@
 import Foundation
 import LocalTLS
+import TestSupport
 import Testing
 
 @Suite struct LocalCertificatesTests {
@@ -15,7 +16,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try ProcessLauncher.run(process)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, text)
