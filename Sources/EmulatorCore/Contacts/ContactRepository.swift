@@ -195,23 +195,21 @@ struct ContactRepository {
     func attach(
         accountID: Int, contactID: Int, type: IdentityType, identifier: String, matchKey: String, now: Timestamp
     ) throws -> AttachOutcome {
-        let sequence =
-            try connection.queryOne("SELECT coalesce(max(attached_seq), 0) + 1 FROM identities") {
-                $0.int(0)
-            } ?? 1
+        // The newest position of all: the identity becomes the contact's newest (§3.3, §3.4).
+        let nextPosition = "(SELECT coalesce(max(attached_seq), 0) + 1 FROM identities)"
         if let owner = try identityOwner(accountID: accountID, type: type, matchKey: matchKey) {
             if owner.contactID == contactID { return .alreadyAttached }
             try connection.execute(
-                "UPDATE identities SET contact_id = ?, attached_seq = ? WHERE id = ?",
-                [contactID, sequence, owner.identityID])
+                "UPDATE identities SET contact_id = ?, attached_seq = \(nextPosition) WHERE id = ?",
+                [contactID, owner.identityID])
             try touch(contactIDs: [owner.contactID, contactID], now: now)
             return .moved(fromContactID: owner.contactID)
         }
         try connection.execute(
             """
             INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, [accountID, contactID, type.rawValue, identifier, matchKey, sequence])
+            VALUES (?, ?, ?, ?, ?, \(nextPosition))
+            """, [accountID, contactID, type.rawValue, identifier, matchKey])
         try touch(contactIDs: [contactID], now: now)
         return .added
     }
