@@ -164,6 +164,21 @@ import Testing
         }
     }
 
+    @Test("every authenticated request counts, whatever its outcome; over the limit, 429 comes before 413 (§1.8, §9)")
+    func rateLimitCountsAndOrder() async throws {
+        try await withEmulator(configure: {
+            $0.rateLimit = 2
+            $0.maxBodyBytes = 64
+        }) { emulator in
+            _ = try await emulator.control("PUT", "clock", #"{"now": "2026-11-26T12:00:00.000Z"}"#)
+            #expect(try await emulator.client.get("/contacts/nobody@example.com").status == 404)
+            #expect(try await emulator.client.post("/contacts", "{}").status == 422)
+            let big = try emulator.raw(
+                "POST", "/api/v1/contacts", body: #"{"contact": {"name": "\#(String(repeating: "x", count: 200))"}}"#)
+            #expect(big.status == 429, "the 404 and the 422 used up the limit; the rate limit is checked before size")
+        }
+    }
+
     @Test("PUT /__emulator/config switches the rate limit and the auth failure status at run time")
     func config() async throws {
         try await withEmulator { emulator in
