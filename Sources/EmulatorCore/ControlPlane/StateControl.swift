@@ -25,7 +25,8 @@ enum StateControl {
         let now = emulator.clock.now()
         try emulator.database.write { connection in
             try Store.deleteEverything(connection)
-            try FixtureLoader(connection: connection, now: now).load(context.request.body)
+            // The control plane parsed the body already; a state document can be large, so it is not parsed twice.
+            try FixtureLoader(connection: connection, now: now).load(document: .object(context.body))
             try emulator.bootstrap(connection, now: now)
         }
         return try export(context)

@@ -26,6 +26,11 @@ struct FixtureLoader {
         } catch JSONParseError.malformed(let reason) {
             throw FixtureError(path: "$", message: "not valid JSON (\(reason))")
         }
+        try load(document: document)
+    }
+
+    /// Validates and inserts every account of a document already parsed.
+    func load(document: JSONValue) throws {
         let root = try FixtureNode(value: document, path: "$").object()
         try connection.transaction {
             for account in try root.required("accounts").array() { try loadAccount(account) }
