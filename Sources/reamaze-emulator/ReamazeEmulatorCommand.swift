@@ -6,7 +6,6 @@ import Glibc
 import LocalTLS
 import Logging
 
-@main
 struct ReamazeEmulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reamaze-emulator",
@@ -158,12 +157,11 @@ struct Serve: ParsableCommand {
 
         let fixtureBytes = try configuration.fixturesPath.map { try Self.read($0, what: "fixtures file") }
 
-        let signals = SignalWaiter()
         let server: EmulatorServer
         do {
             server = try EmulatorServer(configuration: configuration, logger: logger, fixtures: fixtureBytes)
         } catch let error as FixtureError {
-            throw ValidationError("\(configuration.fixturesPath ?? "fixtures"): \(error)")
+            throw RuntimeFailure("\(configuration.fixturesPath ?? "fixtures"): \(error)")
         }
         print("reamaze-emulator listening on \(server.baseURL)")
         if let httpsURL = server.httpsURL { print("  also HTTPS: \(httpsURL)") }
@@ -176,46 +174,42 @@ struct Serve: ParsableCommand {
         print("  try: curl -u '\(configuration.login):\(configuration.token)' \(server.baseURL)/api/v1/contacts")
         fflush(nil)
 
-        signals.waitForTermination()
-        logger.info("stopping: letting requests in flight finish")
+        let signal = TerminationSignals.wait()
+        TerminationSignals.exitOnNext()
+        logger.info("stopping: letting requests in flight finish", metadata: ["signal": "\(signal)"])
         server.stop()
         logger.info("stopped")
     }
 }
 
 extension Serve {
-    /// A file's bytes, or a validation error naming it.
+    /// A file's bytes.
+    /// - Throws: ``RuntimeFailure`` naming the file and the system's reason (exit status 1, not a usage error).
     static func read(_ path: String, what: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read the \(what) \(path)")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw RuntimeFailure.system("cannot read the \(what) \(path)") }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = Glibc.read(descriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw RuntimeFailure.system("cannot read the \(what) \(path)") }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: buffer[0..<count])
         }
-        return Array(data)
     }
 }
 
-/// Blocks the main thread until SIGINT or SIGTERM arrives.
-///
-/// Install it before the server starts: a SIGTERM sent as soon as the server answers (a supervisor that waits for
-/// the health check, then stops it) must find the handler in place, not the default action or an ignored signal.
-final class SignalWaiter {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private var sources: [DispatchSourceSignal] = []
+/// A failure while running, not a mistake in the command line: printed as `Error: …` and exit status 1, without the
+/// usage text (exit status 64 is kept for usage errors, which ArgumentParser reports as `ValidationError`).
+struct RuntimeFailure: Error, CustomStringConvertible {
+    let description: String
 
-    init() {
-        let queue = DispatchQueue(label: "signals")
-        for signalNumber in [SIGINT, SIGTERM] {
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { [semaphore] in semaphore.signal() }
-            source.resume()
-            // Only once the source listens does the default action (exit without cleanup) step aside.
-            signal(signalNumber, SIG_IGN)
-            sources.append(source)
-        }
-    }
+    init(_ description: String) { self.description = description }
 
-    /// Blocks until SIGINT or SIGTERM arrives (or arrived since `init`).
-    func waitForTermination() {
-        semaphore.wait()
-        for source in sources { source.cancel() }
+    /// `what: the reason errno gives`.
+    static func system(_ what: String) -> RuntimeFailure {
+        RuntimeFailure("\(what): \(String(cString: strerror(errno)))")
     }
 }

@@ -17,37 +17,24 @@ import Testing
 
     /// A running emulator process with its first stdout line read.
     struct Launched {
-        let process: Process
+        let child: ChildProcess
         let firstLine: String
-        let output: Pipe
-        let errors: Pipe
 
         /// The base URL announced on the first line.
         var baseURL: String { String(firstLine.dropFirst("reamaze-emulator listening on ".count)) }
     }
 
-    /// The binary, started with these arguments and only these `REAMAZE_EMULATOR_*` variables, its output piped.
-    static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REAMAZE_EMULATOR_") }
-            .merging(environment) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try ProcessLauncher.run(process)
-        return (process, output, errors)
+    /// The binary, started with these arguments and only these `REAMAZE_EMULATOR_*` variables.
+    static func start(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        try ChildProcess(
+            executable: binary.path, arguments: arguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REAMAZE_EMULATOR_") }
+                .merging(environment) { $1 })
     }
 
     static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> Launched {
-        let (process, output, errors) = try start(arguments, environment: environment)
-        var line: [UInt8] = []
-        let handle = output.fileHandleForReading
-        while let byte = try handle.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
-        return Launched(
-            process: process, firstLine: String(decoding: line, as: UTF8.self), output: output, errors: errors)
+        let child = try start(arguments, environment: environment)
+        return Launched(child: child, firstLine: try child.readLine() ?? "")
     }
 
     static func get(_ url: String, login: String, token: String) async throws -> (Int, String) {
@@ -64,7 +51,6 @@ import Testing
             "--port", "0", "--database", ":memory:", "--login", "ci@example.com", "--token", "ci-token", "--brand",
             "ci",
         ])
-        defer { if launched.process.isRunning { launched.process.terminate() } }
         #expect(launched.firstLine.hasPrefix("reamaze-emulator listening on http://127.0.0.1:"))
         let port = try #require(Int(launched.firstLine.split(separator: ":").last ?? ""))
         #expect(port > 0)
@@ -76,11 +62,9 @@ import Testing
             "\(launched.baseURL.replacingOccurrences(of: "127.0.0.1", with: "ci.localhost"))/api/v1/contacts",
             login: "ci@example.com", token: "ci-token")
         #expect(brand.0 == 200, "the --brand brand exists")
-        launched.process.terminate()
-        launched.process.waitUntilExit()
-        #expect(launched.process.terminationReason == .exit)
-        #expect(launched.process.terminationStatus == 0)
-        let rest = String(decoding: launched.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        launched.child.send(SIGTERM)
+        #expect(launched.child.wait() == .exited(0))
+        let rest = launched.child.readRemainingOutput()
         #expect(rest.contains("login: ci@example.com  token: ci-token  brand: ci"))
     }
 
@@ -99,15 +83,13 @@ import Testing
         ]
         for round in 0..<2 {
             let launched = try Self.launch([], environment: environment)
-            defer { if launched.process.isRunning { launched.process.terminate() } }
-            let (status, body) = try await Self.get(
+                let (status, body) = try await Self.get(
                 "\(launched.baseURL)/api/v1/contacts/robert@example.com", login: "jane@acme-store.com",
                 token: "env-token")
             #expect(status == 200, "round \(round)")
             #expect(body.contains(#""name":"Robert""#))
-            kill(launched.process.processIdentifier, SIGINT)
-            launched.process.waitUntilExit()
-            #expect(launched.process.terminationStatus == 0)
+            launched.child.send(SIGINT)
+            #expect(launched.child.wait() == .exited(0))
         }
         #expect(FileManager.default.fileExists(atPath: database))
     }
@@ -119,17 +101,14 @@ import Testing
             let (status, _) = try await Self.get(
                 "\(launched.baseURL)/__emulator/health", login: "demo@example.com", token: "demo-token")
             #expect(status == 200)
-            launched.process.terminate()
-            launched.process.waitUntilExit()
-            #expect(launched.process.terminationReason == .exit)
-            #expect(launched.process.terminationStatus == 0)
+            launched.child.send(SIGTERM)
+            #expect(launched.child.wait() == .exited(0))
         }
     }
 
     @Test("healthcheck exits 0 against a healthy emulator (flags or environment) and 1 when nothing answers")
     func healthcheck() async throws {
         let launched = try Self.launch(["--port", "0", "--database", ":memory:"])
-        defer { if launched.process.isRunning { launched.process.terminate() } }
         let port = try #require(launched.firstLine.split(separator: ":").last.map(String.init))
         let (healthy, healthyOutput) = try Self.runToExit(["healthcheck", "--port", port], captureOutput: true)
         #expect(healthy == 0)
@@ -137,37 +116,45 @@ import Testing
         let (viaEnvironment, _) = try Self.runToExit(
             ["healthcheck"], environment: ["REAMAZE_EMULATOR_HOST": "0.0.0.0", "REAMAZE_EMULATOR_PORT": port])
         #expect(viaEnvironment == 0)
-        launched.process.terminate()
-        launched.process.waitUntilExit()
+        launched.child.send(SIGTERM)
+        launched.child.wait()
         let (down, downOutput) = try Self.runToExit(["healthcheck", "--port", port], captureOutput: true)
         #expect(down == 1)
         #expect(downOutput.contains("unhealthy: cannot connect"))
     }
 
     @Test(
-        "bad settings and bad fixtures stop the start with a message naming the problem",
+        "a bad setting is a usage error (exit 64, with the usage hint); a file or database that fails is exit 1, named",
         arguments: [
-            (["--port", "70000"], "the port must be 0 to 65535"),
-            (["--auth-failure-status", "500"], "must be 401 or 403"),
-            (["--fixtures", "/nonexistent/fixtures.json"], "cannot read the fixtures file"),
-            (["--log-level", "loud"], "unknown log level"),
-            (["--rate-limit", "0"], "the rate limit must be a positive integer"),
-            (["--journal-size=-1"], "the journal size cannot be negative"),
+            (["--port", "70000"], 64, "the port must be 0 to 65535"),
+            (["--auth-failure-status", "500"], 64, "must be 401 or 403"),
+            (["--log-level", "loud"], 64, "unknown log level"),
+            (["--rate-limit", "0"], 64, "the rate limit must be a positive integer"),
+            (["--journal-size=-1"], 64, "the journal size cannot be negative"),
+            (
+                ["--fixtures", "/nonexistent/fixtures.json"], 1,
+                "cannot read the fixtures file /nonexistent/fixtures.json: No such file or directory"
+            ),
+            (
+                ["--database", "/nonexistent/dir/y.sqlite"], 1,
+                "cannot open database '/nonexistent/dir/y.sqlite': unable to open database file"
+            ),
         ])
-    func refusals(arguments: [String], message: String) throws {
+    func refusals(arguments: [String], status expected: Int32, message: String) throws {
         let (status, text) = try Self.runToExit(["--port", "0", "--database", ":memory:"] + arguments)
-        #expect(status != 0)
+        #expect(status == expected)
         #expect(text.contains(message), "stderr: \(text)")
+        #expect(text.contains("See 'reamaze-emulator --help'") == (expected == 64), "stderr: \(text)")
     }
 
     /// Runs the binary until it exits by itself; its exit status and standard error (or standard output).
     static func runToExit(_ arguments: [String], environment: [String: String] = [:], captureOutput: Bool = false)
         throws -> (Int32, String)
     {
-        let (process, output, errors) = try start(arguments, environment: environment)
-        let captured = (captureOutput ? output : errors).fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: captured, as: UTF8.self))
+        let child = try start(arguments, environment: environment)
+        let output = child.readRemainingOutput()
+        guard case .exited(let status) = child.wait() else { return (-1, child.errors) }
+        return (status, captureOutput ? output : child.errors)
     }
 
     @Test("a fixtures error names the file and the entry")
@@ -176,7 +163,7 @@ import Testing
         try Data(#"{"accounts": [{"name": "A", "brands": [{"name": "B", "url": "b.io"}]}]}"#.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let (status, text) = try Self.runToExit(["--port", "0", "--database", ":memory:", "--fixtures", file.path])
-        #expect(status != 0)
+        #expect(status == 1)
         #expect(text.contains("\(file.path): $.accounts[0].brands[0].host: is required"), "stderr: \(text)")
     }
 }

@@ -18,7 +18,7 @@ import Testing
         let database = directory.appendingPathComponent("crash.sqlite").path
         let launched = try CommandLineTests.launch(["--port", "0", "--database", database, "--log-level", "error"])
         let port = try #require(Int(launched.firstLine.split(separator: ":").last ?? ""))
-        let pid = launched.process.processIdentifier
+        let pid = launched.child.pid
         let acknowledged = Acknowledged()
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<4 {
@@ -40,13 +40,11 @@ import Testing
                 }
             }
         }
-        launched.process.waitUntilExit()
-        #expect(launched.process.terminationReason == .uncaughtSignal)
+        #expect(launched.child.wait() == .signaled(SIGKILL))
         let saved = acknowledged.all
         #expect(saved.count >= 120)
 
         let restarted = try CommandLineTests.launch(["--port", "0", "--database", database, "--log-level", "error"])
-        defer { if restarted.process.isRunning { restarted.process.terminate() } }
         let probe = try StoreProbe(path: database)
         #expect(try probe.connection.queryOne("PRAGMA integrity_check") { $0.string(0) } == "ok")
         #expect(try probe.connection.query("PRAGMA foreign_key_check") { $0.string(0) }.isEmpty)
@@ -78,9 +76,9 @@ import Testing
                 "GET", "/api/v1/contacts?q=" + String(repeating: "x", count: 9_000), login: "a", token: token),
         ]
         for request in requests { _ = try RawHTTP.send(port: port, request) }
-        launched.process.terminate()
-        launched.process.waitUntilExit()
-        let log = String(decoding: launched.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        launched.child.send(SIGTERM)
+        launched.child.wait()
+        let log = launched.child.errors
         #expect(log.contains("request"), "the log has request lines to look at")
         for secret in [
             token, "wr0ng-token-value", "hunter2-password",

@@ -7,25 +7,15 @@ import Testing
 @Suite struct HTTPSTests {
     /// Runs curl; its exit status and output.
     static func curl(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "--max-time", "10"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try ProcessLauncher.run(process)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let outcome = try ChildProcess.run("/usr/bin/curl", ["-s", "--max-time", "10"] + arguments)
+        return (outcome.status, outcome.output)
     }
 
     /// Reads lines of the launched emulator's output until one starts with `prefix`.
     static func line(startingWith prefix: String, in launched: CommandLineTests.Launched) throws -> String {
-        let handle = launched.output.fileHandleForReading
         for _ in 0..<20 {
-            var line: [UInt8] = []
-            while let byte = try handle.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
-            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            guard let line = try launched.child.readLine() else { break }
+            let text = line.trimmingCharacters(in: .whitespaces)
             if text.hasPrefix(prefix) { return text }
         }
         throw CancellationError()
@@ -39,7 +29,6 @@ import Testing
             "--port", "0", "--https-port", "0", "--database", ":memory:", "--tls-dir", directory,
             "--login", "jane@acme-store.com", "--token", "9f2c1e7d4b6a", "--brand", "acme",
         ])
-        defer { if launched.process.isRunning { launched.process.terminate() } }
         let httpsLine = try Self.line(startingWith: "also HTTPS: https://127.0.0.1:", in: launched)
         let httpsPort = try #require(httpsLine.split(separator: ":").last.map(String.init))
         let ca = directory + "/ca.pem"
@@ -98,8 +87,8 @@ import Testing
                 "--cacert", directory + "/ca.pem", "https://localhost:\(port)/__emulator/health",
             ])
             #expect(status == 0)
-            launched.process.terminate()
-            launched.process.waitUntilExit()
+            launched.child.send(SIGTERM)
+            launched.child.wait()
             authorities.append(try Data(contentsOf: URL(fileURLWithPath: directory + "/ca.pem")))
         }
         #expect(authorities[0] == authorities[1])

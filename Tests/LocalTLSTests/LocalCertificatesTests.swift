@@ -10,16 +10,8 @@ import Testing
 
     /// Runs openssl and returns its exit status and output.
     func openssl(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try ProcessLauncher.run(process)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let outcome = try ChildProcess.run("/usr/bin/openssl", arguments)
+        return (outcome.status, outcome.output + outcome.errors)
     }
 
     @Test("creates a CA and a server certificate it signs, for the Re:amaze hosts and extra ones; keys are 0600")

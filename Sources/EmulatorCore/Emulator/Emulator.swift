@@ -22,7 +22,7 @@ public final class Emulator: Sendable {
     private let requestCounter = Atomic<Int>(0)
 
     /// Opens (or creates) the store and brings its schema up to date. Requests answer 503 until ``start(fixtures:)``.
-    /// - Throws: ``SQLiteStore/SQLiteError`` when the database cannot be opened.
+    /// - Throws: ``DatabaseOpenError`` when the database cannot be opened or brought up to date.
     public init(configuration: EmulatorConfiguration, environment: EmulatorEnvironment = .live, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
@@ -30,7 +30,11 @@ public final class Emulator: Sendable {
         self.settings = RuntimeSettings(
             .init(rateLimit: configuration.rateLimit, authFailureStatus: configuration.authFailureStatus))
         self.journal = Journal(capacity: configuration.journalSize)
-        self.database = try Database(path: configuration.databasePath, migrations: Schema.migrations)
+        do {
+            self.database = try Database(path: configuration.databasePath, migrations: Schema.migrations)
+        } catch let error as SQLiteError {
+            throw DatabaseOpenError(path: configuration.databasePath, reason: error.message)
+        }
         self.router = Router(
             routes: ContactsHandlers.routes + IdentitiesHandlers.routes + NotesHandlers.routes
                 + ConversationsHandlers.routes + MessagesHandlers.routes + ChannelsHandlers.routes
@@ -209,6 +213,17 @@ public final class Emulator: Sendable {
         guard let object = try JSONParser.parse(bytes).objectValue else { throw APIError.bodyNotAnObject }
         return object
     }
+}
+
+/// The database file cannot be opened (a missing directory, no permission, not a SQLite file) or migrated.
+public struct DatabaseOpenError: Error, CustomStringConvertible, Sendable {
+    /// The path as configured.
+    public let path: String
+    /// SQLite's reason.
+    public let reason: String
+
+    /// `cannot open database '/x/y.sqlite': unable to open database file`.
+    public var description: String { "cannot open database '\(path)': \(reason)" }
 }
 
 extension Duration {
