@@ -83,7 +83,7 @@ import Testing
         ]
         for round in 0..<2 {
             let launched = try Self.launch([], environment: environment)
-                let (status, body) = try await Self.get(
+            let (status, body) = try await Self.get(
                 "\(launched.baseURL)/api/v1/contacts/robert@example.com", login: "jane@acme-store.com",
                 token: "env-token")
             #expect(status == 200, "round \(round)")

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// SIGTERM and SIGINT stop the server every time: `docker stop`, `make run`'s Ctrl-C and `kill; wait` in CI scripts
@@ -19,16 +20,19 @@ import Testing
                 do {
                     let launched = try CommandLineTests.launch(["--port", "0", "--database", ":memory:"])
                     guard launched.firstLine.hasPrefix("reamaze-emulator listening on") else {
-                        failures.append("lane \(lane) cycle \(cycle): no start-up line; stderr: \(launched.child.errors)")
+                        failures.append(
+                            "lane \(lane) cycle \(cycle): no start-up line; stderr: \(launched.child.errors)")
                         continue
                     }
                     launched.child.send(signal)
                     let ended = launched.child.wait(seconds: 3)
                     if ended != .exited(0) {
-                        let state = (try? String(contentsOfFile: "/proc/\(launched.child.pid)/status", encoding: .utf8))?
+                        let state =
+                            (try? String(contentsOfFile: "/proc/\(launched.child.pid)/status", encoding: .utf8))?
                             .split(separator: "\n").filter { $0.hasPrefix("Sig") }.joined(separator: " ")
                         failures.append(
-                            "lane \(lane) cycle \(cycle): \(ended.map { "\($0)" } ?? "still running after 3 s") \(state ?? "")")
+                            "lane \(lane) cycle \(cycle): \(ended.map { "\($0)" } ?? "still running after 3 s") \(state ?? "")"
+                        )
                     }
                 } catch {
                     failures.append("lane \(lane) cycle \(cycle): \(error)")
@@ -54,21 +58,4 @@ final class BusyLoad: Sendable {
     }
 
     func stop() { running.store(false, ordering: .relaxed) }
-}
-
-/// Runs `body` on `count` threads of their own (not the test runner's few cooperative threads, which blocking work
-/// would starve) and returns their results in order.
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) async -> [T] {
-    await withTaskGroup(of: (Int, T).self) { group in
-        for index in 0..<count {
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    Thread.detachNewThread { continuation.resume(returning: (index, body(index))) }
-                }
-            }
-        }
-        var results: [(Int, T)] = []
-        for await result in group { results.append(result) }
-        return results.sorted { $0.0 < $1.0 }.map(\.1)
-    }
 }

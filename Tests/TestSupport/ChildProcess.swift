@@ -44,7 +44,8 @@ public final class ChildProcess: @unchecked Sendable {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { throw SpawnError(code: errno) }
         for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).err")
+        errorPath =
+            FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).err")
             .path
         defer { close(pipeEnds[1]) }
 
