@@ -238,6 +238,24 @@ func largeAccountFixtures(contacts count: Int) -> String {
         }
     }
 
+    @Test("only the state import takes bodies over the API limit; other control calls answer 413 beyond it")
+    func controlBodyLimits() async throws {
+        try await withEmulator { emulator in
+            let large = #"{"name": "big", "padding": "\#(String(repeating: "x", count: 1_100_000))"}"#
+            for path in ["/__emulator/snapshots", "/__emulator/faults", "/__emulator/accounts"] {
+                let reply = try RawHTTP.send(
+                    port: emulator.server.port,
+                    RawHTTP.request(
+                        "POST", path, login: "", token: "", body: large, extraHeaders: ["Authorization: none"]))
+                #expect(reply.status == 413, "\(path)")
+                #expect(reply.body == #"{"error":"Payload Too Large"}"#)
+            }
+            let exported = try await emulator.control("GET", "state").text
+            let padded = String(exported.dropLast()) + #", "padding": "\#(String(repeating: "x", count: 1_100_000))"}"#
+            #expect(try await emulator.control("PUT", "state", padded).status == 200)
+        }
+    }
+
     @Test("a bad state document is 422 naming the entry, and changes nothing")
     func badImport() async throws {
         try await withEmulator { emulator in

@@ -44,8 +44,15 @@ typealias ControlHandler = @Sendable (ControlContext) throws -> HTTPResponse
 struct ControlPlane {
     let emulator: Emulator
 
-    /// Control-plane bodies may be whole state documents, far larger than API bodies.
-    static let maxBodyBytes = 256 << 20
+    /// A state import (`PUT /__emulator/state`) may be a whole store, far larger than an API body. Every other
+    /// control-plane call takes small JSON and keeps the API's limit, so an unauthenticated caller cannot make the
+    /// server buffer and parse hundreds of megabytes anywhere else.
+    static let maxStateBodyBytes = 256 << 20
+
+    /// The body limit of a raw request path: the state import's, or nil for the server's own.
+    static func maxBodyBytes(forRawPath path: String) -> Int? {
+        path == "/__emulator/state" || path == "/__emulator/state.json" ? maxStateBodyBytes : nil
+    }
 
     static let router = Router<ControlHandler>(
         routes: [

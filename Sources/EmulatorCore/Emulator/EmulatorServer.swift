@@ -28,7 +28,7 @@ public final class EmulatorServer: Sendable {
                     maxBodyBytes: configuration.maxBodyBytes,
                     connectionTimeoutSeconds: configuration.connectionTimeoutSeconds,
                     connectionLimit: configuration.connectionLimit,
-                    maxBodyBytesForPath: { path in path.hasPrefix("/__emulator/") ? ControlPlane.maxBodyBytes : nil },
+                    maxBodyBytesForPath: ControlPlane.maxBodyBytes(forRawPath:),
                     tls: tls),
                 handler: { request in emulator.handle(request) })
         }

@@ -92,7 +92,21 @@ public struct JSONParser {
 
     private mutating func parseString() throws -> String {
         index += 1
-        var scalars: [UInt8] = []
+        // Most strings (every key, nearly every value) hold no escape: take them as one slice, byte for byte.
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
+                    throw JSONParseError.malformed("invalid UTF-8")
+                }
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        var scalars = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
