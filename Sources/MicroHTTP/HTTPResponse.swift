@@ -8,6 +8,24 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// When true the server closes the connection without sending anything (for fault injection).
     public var dropsConnection = false
+    /// When set, nothing is sent now: the connection is parked (no worker thread waits) and the deferral's response
+    /// is made and sent once its time has passed.
+    public var deferral: Deferral?
+
+    /// A response made later: after `milliseconds`, on a worker thread, by `respond`.
+    public struct Deferral: Sendable {
+        /// How long to wait before making the response.
+        public let milliseconds: Int
+        /// Makes the response when the wait is over (or at once, when the server is stopping).
+        public let respond: @Sendable () -> HTTPResponse
+    }
+
+    /// Answers after `milliseconds` with what `respond` makes then, without holding a worker thread meanwhile.
+    public static func deferred(milliseconds: Int, _ respond: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
+        var response = HTTPResponse(status: 0)
+        response.deferral = Deferral(milliseconds: milliseconds, respond: respond)
+        return response
+    }
 
     /// A "response" that closes the connection without an answer.
     public static let dropConnection: HTTPResponse = {

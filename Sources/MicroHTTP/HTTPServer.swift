@@ -96,7 +96,9 @@ public final class HTTPServer: Sendable {
         let context = DaemonContext(configuration: configuration, handler: handler)
         let started = try SocketAddress.withSockaddr(host: configuration.host, port: configuration.port) {
             address, isIPv6 in
-            var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+            // Suspend/resume (with the inter-thread channel it needs) parks connections whose answer is deferred.
+            var flags =
+                MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
             if isIPv6 { flags |= MHD_USE_IPv6.rawValue }
             // passUnretained: the server holds `context` strongly and stops the daemon in `stop()` or `deinit`,
             // so the context outlives every call libmicrohttpd makes with this pointer.
@@ -130,6 +132,8 @@ public final class HTTPServer: Sendable {
             })
         else { return }
         _ = MHD_quiesce_daemon(handle.pointer)
+        // Deferred answers are sent now rather than at their time; libmicrohttpd cannot stop with parked connections.
+        context.parked.resumeAll()
         // Idle keep-alive connections are not waited for: only requests whose handler has not completed.
         var waited = 0
         while context.requestsInFlight.load(ordering: .acquiring) > 0 && waited < gracePeriodMilliseconds {
@@ -146,6 +150,8 @@ final class DaemonContext: @unchecked Sendable {
     let handler: HTTPHandler
     /// Requests begun and not yet completed, for a graceful stop.
     let requestsInFlight = Atomic<Int>(0)
+    /// Connections suspended until their deferred response is due.
+    let parked = ParkedConnections()
     /// NUL-terminated PEM copies for libmicrohttpd, never written after init and freed after the daemon stops.
     let tlsCertificate: UnsafeMutableBufferPointer<CChar>?
     let tlsKey: UnsafeMutableBufferPointer<CChar>?

@@ -3,10 +3,23 @@ import Glibc
 
 /// Per-request state that libmicrohttpd carries in `con_cls` between the calls of one request.
 final class RequestState {
+    /// Where the request is between the calls libmicrohttpd makes for it.
+    enum Phase {
+        /// Headers and body arriving; the handler has not run.
+        case receiving
+        /// The handler answered before the body arrived (a refused size) with a deferred response: the rest of the
+        /// body is discarded, then the connection is parked.
+        case deferredUntilBodyEnds(HTTPResponse.Deferral)
+        /// Parked by `MHD_suspend_connection`; the next call (after the resume) makes the response.
+        case parked(@Sendable () -> HTTPResponse)
+        /// A response is queued (or the connection dropped).
+        case answered
+    }
+
     var body: [UInt8] = []
     var bodyLimit = 0
     var bodyExceededLimit = false
-    var answered = false
+    var phase = Phase.receiving
 }
 
 /// The C callbacks, as `static let` closures in a nonisolated namespace: Swift 6's isolation checks would kill the
@@ -30,15 +43,27 @@ enum MHDCallbacks {
             if let length = declaredContentLength(connection), length > state.bodyLimit {
                 // Answer now, without reading the body; libmicrohttpd then closes the connection.
                 state.bodyExceededLimit = true
-                return respond(server, state, connection, url, method)
+                return respond(server, state, connection, url, method, bodyComplete: false)
             }
             // Queue nothing on this first call: a response queued here makes libmicrohttpd drop keep-alive.
             return .YES
         }
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
-        if state.answered { return .YES }
-
         let chunkSize = uploadDataSize.pointee
+        switch state.phase {
+        case .receiving: break
+        case .answered: return .YES
+        case .deferredUntilBodyEnds(let deferral):
+            if chunkSize > 0 {
+                uploadDataSize.pointee = 0
+                return .YES
+            }
+            return park(server, state, connection, deferral)
+        case .parked(let respond):
+            // Called again after the resume: the wait is over.
+            return deliver(respond(), server, state, connection, bodyComplete: true)
+        }
+
         if chunkSize > 0 {
             if !state.bodyExceededLimit {
                 if state.body.count + chunkSize > state.bodyLimit {
@@ -53,7 +78,7 @@ enum MHDCallbacks {
             uploadDataSize.pointee = 0
             return .YES
         }
-        return respond(server, state, connection, url, method)
+        return respond(server, state, connection, url, method, bodyComplete: true)
     }
 
     /// Releases the per-request state exactly once.
@@ -83,9 +108,8 @@ enum MHDCallbacks {
 
     private static func respond(
         _ server: DaemonContext, _ state: RequestState, _ connection: OpaquePointer,
-        _ url: UnsafePointer<CChar>?, _ method: UnsafePointer<CChar>?
+        _ url: UnsafePointer<CChar>?, _ method: UnsafePointer<CChar>?, bodyComplete: Bool
     ) -> MHD_Result {
-        state.answered = true
         let query = values(connection, .GET_ARGUMENT_KIND).map { pair in
             (
                 name: PercentDecoding.decodeFormComponent(pair.0) ?? pair.0,
@@ -102,9 +126,37 @@ enum MHDCallbacks {
             isSecure: server.configuration.tls != nil
         )
         state.body = []
-        let response = server.handler(request)
+        return deliver(server.handler(request), server, state, connection, bodyComplete: bodyComplete)
+    }
+
+    /// Queues a response, drops the connection, or parks it for a deferred response.
+    private static func deliver(
+        _ response: HTTPResponse, _ server: DaemonContext, _ state: RequestState, _ connection: OpaquePointer,
+        bodyComplete: Bool
+    ) -> MHD_Result {
+        if let deferral = response.deferral {
+            // A connection may only be parked once its body has been read: after the resume libmicrohttpd would
+            // hand over body data where a response is expected.
+            guard bodyComplete else {
+                state.phase = .deferredUntilBodyEnds(deferral)
+                return .YES
+            }
+            return park(server, state, connection, deferral)
+        }
+        state.phase = .answered
         // Answering NO makes libmicrohttpd close the connection without a response.
         return response.dropsConnection ? .NO : queue(response, on: connection)
+    }
+
+    /// Suspends the connection, so that no worker thread waits for it, and resumes it when the deferral is due; the
+    /// call libmicrohttpd makes after the resume sends the response.
+    private static func park(
+        _ server: DaemonContext, _ state: RequestState, _ connection: OpaquePointer, _ deferral: HTTPResponse.Deferral
+    ) -> MHD_Result {
+        state.phase = .parked(deferral.respond)
+        MHD_suspend_connection(connection)
+        server.parked.park(ParkedConnection(pointer: connection), milliseconds: deferral.milliseconds)
+        return .YES
     }
 
     private static func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {

@@ -75,3 +75,58 @@ public enum RawHTTP {
     }
 
 }
+
+extension RawHTTP {
+    /// One keep-alive connection: requests go one after another over the same socket, as a pooled client sends them.
+    public final class KeepAliveConnection {
+        private let socketFD: Int32
+        private var buffered: [UInt8] = []
+
+        /// Connects to the port on loopback.
+        public init(port: Int, timeoutSeconds: Int = 10) throws {
+            socketFD = try RawHTTP.connect(port: port)
+            var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+            setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { close(socketFD) }
+
+        /// Sends `method target` with these extra header lines and reads the answer (its body by `Content-Length`).
+        public func send(_ method: String, _ target: String, headers: [String] = []) throws -> Reply {
+            let request = ([
+                "\(method) \(target) HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive",
+            ] + headers).joined(separator: "\r\n") + "\r\n\r\n"
+            let bytes = Array(request.utf8)
+            guard bytes.withUnsafeBytes({ write(socketFD, $0.baseAddress, $0.count) }) == bytes.count else {
+                throw POSIXError(.EPIPE)
+            }
+            let separator = Array("\r\n\r\n".utf8)
+            var headEnd: Int?
+            while true {
+                if headEnd == nil, let end = Self.find(separator, in: buffered) { headEnd = end }
+                if let end = headEnd {
+                    let head = String(decoding: buffered[..<end], as: UTF8.self)
+                    let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                        .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) }
+                        ?? 0
+                    let bodyStart = end + separator.count
+                    if buffered.count >= bodyStart + length {
+                        let body = String(decoding: buffered[bodyStart..<bodyStart + length], as: UTF8.self)
+                        buffered.removeFirst(bodyStart + length)
+                        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+                        return Reply(status: status, head: head, body: body, closedByServer: false)
+                    }
+                }
+                var chunk = [UInt8](repeating: 0, count: 16_384)
+                let count = read(socketFD, &chunk, chunk.count)
+                guard count > 0 else { throw POSIXError(count == 0 ? .ECONNRESET : .ETIMEDOUT) }
+                buffered.append(contentsOf: chunk[0..<count])
+            }
+        }
+
+        private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+            guard haystack.count >= needle.count else { return nil }
+            return (0...(haystack.count - needle.count)).first { Array(haystack[$0..<$0 + needle.count]) == needle }
+        }
+    }
+}

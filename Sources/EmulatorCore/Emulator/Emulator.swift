@@ -77,30 +77,53 @@ public final class Emulator: Sendable {
     /// Closes the store; requests after this answer 500.
     public func close() { database.close() }
 
-    /// Answers one request. Never throws and never crashes: every failure becomes a JSON error response.
+    /// Answers one request. Never throws and never crashes: every failure becomes a JSON error response. A latency
+    /// fault answers with a deferred response (``MicroHTTP/HTTPResponse/deferral``): the rest of the request runs
+    /// when the delay is over, and no worker thread waits meanwhile.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         if let page = Console.response(for: request) { return page }
-        let started = ContinuousClock.now
-        let requestID = requestCounter.add(1, ordering: .relaxed).newValue
-        let isControlPlane = request.rawPath == "/__emulator" || request.rawPath.hasPrefix("/__emulator/")
-        var accountID: Int?
-        let response: HTTPResponse
-        do {
+        let exchange = Exchange(
+            request: request, id: requestCounter.add(1, ordering: .relaxed).newValue, started: ContinuousClock.now)
+        return answer(exchange) { accountID in
             try Self.checkHeadSize(request)
-            if !isReady, !isControlPlane || request.rawPath != "/__emulator/health" {
+            if !isReady, !exchange.isControlPlane || request.rawPath != "/__emulator/health" {
                 throw APIError.serviceUnavailable
             }
-            response = try isControlPlane ? ControlPlane(emulator: self).handle(request) : process(request, &accountID)
+            return try exchange.isControlPlane
+                ? ControlPlane(emulator: self).handle(request) : process(exchange, &accountID)
+        }
+    }
+
+    /// One request on its way through the pipeline: what the journal and the log need when it is answered.
+    struct Exchange: Sendable {
+        let request: HTTPRequest
+        let id: Int
+        let started: ContinuousClock.Instant
+        var isControlPlane: Bool { request.rawPath == "/__emulator" || request.rawPath.hasPrefix("/__emulator/") }
+    }
+
+    /// Runs `body`, maps what it throws to the error response, then journals and logs the answer. A deferred answer
+    /// is journaled and logged by the `answer` that makes it, when it is made.
+    private func answer(
+        _ exchange: Exchange, accountID knownAccountID: Int? = nil, _ body: (inout Int?) throws -> HTTPResponse
+    ) -> HTTPResponse {
+        var accountID = knownAccountID
+        let response: HTTPResponse
+        do {
+            response = try body(&accountID)
         } catch {
             let apiError = APIError.from(error)
             if apiError.isServerFault {
                 logger.error(
-                    "request failed", metadata: ["request_id": "\(requestID)", "error": "\(String(describing: error))"])
+                    "request failed",
+                    metadata: ["request_id": "\(exchange.id)", "error": "\(String(describing: error))"])
             }
             response = apiError.response
         }
-        let elapsed = ContinuousClock.now - started
-        if !isControlPlane {
+        if response.deferral != nil { return response }
+        let request = exchange.request
+        let elapsed = ContinuousClock.now - exchange.started
+        if !exchange.isControlPlane {
             let now = clock.now()
             journal.record { id in
                 JournalEntry(
@@ -113,7 +136,7 @@ public final class Emulator: Sendable {
         logger.debug(
             "request",
             metadata: [
-                "request_id": "\(requestID)", "method": "\(request.method)", "path": "\(request.rawPath)",
+                "request_id": "\(exchange.id)", "method": "\(request.method)", "path": "\(request.rawPath)",
                 "status": "\(response.status)", "duration_ms": "\(elapsed.milliseconds)",
             ])
         return response
@@ -121,7 +144,8 @@ public final class Emulator: Sendable {
 
     /// The order of checks of spec §1.8: route and method, authentication, brand, scripted faults, rate limit, body
     /// size, JSON, then the handler.
-    private func process(_ request: HTTPRequest, _ accountID: inout Int?) throws -> HTTPResponse {
+    private func process(_ exchange: Exchange, _ accountID: inout Int?) throws -> HTTPResponse {
+        let request = exchange.request
         let segments = try Self.apiSegments(request.rawSegments)
         let route = try router.match(method: request.method, segments: segments)
         let host = request.header("Host")
@@ -137,43 +161,43 @@ public final class Emulator: Sendable {
             accountID = staff.accountID
             return (staff, try BrandResolver(connection: connection).resolve(host: host, accountID: staff.accountID))
         }
-        if let fault = faults.action(method: request.method, path: request.rawPath, accountID: staff.accountID),
-            let response = Self.apply(fault)
-        {
-            return response
+        let rest: @Sendable () throws -> HTTPResponse = { [self] in
+            let now = clock.now()
+            if let refusal = rateLimiter.admit(staffID: staff.id, limit: settings.values.rateLimit, now: now) {
+                throw refusal
+            }
+            if request.bodyExceededLimit { throw APIError.payloadTooLarge }
+            let body = try Self.parseBody(request.body)
+            let context = RequestContext(
+                staff: staff, brand: brand, parameters: Parameters(query: request.query, body: body),
+                body: body, captures: route.captures, now: now, database: database, requestHost: host,
+                isSecure: request.isSecure)
+            return try route.handler(context)
         }
-        let now = clock.now()
-        if let refusal = rateLimiter.admit(staffID: staff.id, limit: settings.values.rateLimit, now: now) {
-            throw refusal
+        guard let fault = faults.action(method: request.method, path: request.rawPath, accountID: staff.accountID)
+        else { return try rest() }
+        let (milliseconds, outcome) = Self.outcome(of: fault, otherwise: rest)
+        guard milliseconds > 0 else { return try outcome() }
+        return .deferred(milliseconds: milliseconds) { [self] in
+            answer(exchange, accountID: staff.accountID) { _ in try outcome() }
         }
-        if request.bodyExceededLimit { throw APIError.payloadTooLarge }
-        let body = try Self.parseBody(request.body)
-        let context = RequestContext(
-            staff: staff, brand: brand, parameters: Parameters(query: request.query, body: body),
-            body: body, captures: route.captures, now: now, database: database, requestHost: host,
-            isSecure: request.isSecure)
-        return try route.handler(context)
     }
 
-    /// Waits as the fault says, then answers for it; nil when the request goes on to its handler.
-    private static func apply(_ fault: FaultAction) -> HTTPResponse? {
-        func pause(_ milliseconds: Int) {
-            if milliseconds > 0 { usleep(UInt32(min(milliseconds, 600_000)) * 1_000) }
-        }
+    /// What a fault does: how long to wait first, then what answers (the rest of the pipeline for a pure delay).
+    private static func outcome(
+        of fault: FaultAction, otherwise rest: @escaping @Sendable () throws -> HTTPResponse
+    ) -> (milliseconds: Int, @Sendable () throws -> HTTPResponse) {
         switch fault {
         case .delay(let milliseconds):
-            pause(milliseconds)
-            return nil
+            return (milliseconds, rest)
         case .drop(let milliseconds):
-            pause(milliseconds)
-            return .dropConnection
+            return (milliseconds, { .dropConnection })
         case .respond(let milliseconds, let status, let headers, let body):
-            pause(milliseconds)
             var response =
                 body.map { body in JSONResponse.make(status: status) { $0.value(body) } }
                 ?? APIError.plain(status, HTTPStatus.reason(status))
             response.headers += headers
-            return response
+            return (milliseconds, { [response] in response })
         }
     }
 
@@ -232,7 +256,3 @@ extension Duration {
         return Double(seconds) * 1_000 + Double(attoseconds) / 1e15
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif

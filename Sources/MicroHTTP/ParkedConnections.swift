@@ -1,0 +1,58 @@
+import CMicroHTTPD
+import Dispatch
+import Synchronization
+
+/// A connection libmicrohttpd keeps valid while it is suspended; only ``ParkedConnections`` resumes it, once.
+struct ParkedConnection: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// The suspended connections of one daemon, each with a timer that resumes it when its deferred response is due.
+///
+/// A parked connection holds no worker thread, so a slow answer (a latency fault) never delays other connections.
+/// libmicrohttpd forbids stopping a daemon with suspended connections, so a stop resumes them all at once
+/// (``resumeAll()``) and later parks resume immediately: while stopping, deferred responses are sent without their wait.
+/// https://www.gnu.org/software/libmicrohttpd/manual/html_node/microhttpd_002dflow.html
+final class ParkedConnections: Sendable {
+    private struct State {
+        var stopping = false
+        var nextTicket: UInt64 = 0
+        var connections: [UInt64: ParkedConnection] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Registers a connection the caller has just suspended and resumes it after `milliseconds`.
+    func park(_ connection: ParkedConnection, milliseconds: Int) {
+        let ticket = state.withLock { state -> UInt64? in
+            guard !state.stopping else { return nil }
+            state.nextTicket += 1
+            state.connections[state.nextTicket] = connection
+            return state.nextTicket
+        }
+        guard let ticket else {
+            MHD_resume_connection(connection.pointer)
+            return
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(max(0, milliseconds))) { [self] in
+            resume(ticket)
+        }
+    }
+
+    /// Resumes every parked connection now, and every one parked from now on at once.
+    func resumeAll() {
+        let all = state.withLock { state in
+            state.stopping = true
+            defer { state.connections.removeAll() }
+            return Array(state.connections.values)
+        }
+        for connection in all { MHD_resume_connection(connection.pointer) }
+    }
+
+    private func resume(_ ticket: UInt64) {
+        // Taken out under the lock: the timer and `resumeAll` never both resume one connection.
+        if let connection = state.withLock({ $0.connections.removeValue(forKey: ticket) }) {
+            MHD_resume_connection(connection.pointer)
+        }
+    }
+}
