@@ -256,6 +256,70 @@ func largeAccountFixtures(contacts count: Int) -> String {
         }
     }
 
+    @Test("PUT /__emulator/state?account=ID replaces that tenant only; every other account stays byte for byte")
+    func importOneTenant() async throws {
+        try await withEmulator { emulator in
+            _ = try await emulator.client.post("/contacts", BobExample.request)
+            let tenantA = try await emulator.control("POST", "accounts", #"{"brand": "tenant-a", "token": "token-a"}"#)
+                .object()
+            let tenantB = try await emulator.control("POST", "accounts", #"{"brand": "tenant-b", "token": "token-b"}"#)
+                .object()
+            let idA = try #require(tenantA["account_id"] as? Int)
+            let idB = try #require(tenantB["account_id"] as? Int)
+            let clientA = emulator.client(login: try #require(tenantA["login"] as? String), token: "token-a")
+            let clientB = emulator.client(login: try #require(tenantB["login"] as? String), token: "token-b")
+            _ = try await clientA.post("/contacts", #"{"contact": {"name": "Ann", "email": "ann@a.io"}}"#)
+            _ = try await clientB.post("/contacts", #"{"contact": {"name": "Ben", "email": "ben@b.io"}}"#)
+
+            let exportedA = try await emulator.control("GET", "state?account=\(idA)").text
+            let othersBefore = [
+                try await emulator.control("GET", "state?account=1").text,
+                try await emulator.control("GET", "state?account=\(idB)").text,
+            ]
+            let changed = exportedA.replacingOccurrences(of: #""name":"Ann""#, with: #""name":"Annie""#)
+            #expect(changed != exportedA)
+            let imported = try await emulator.control("PUT", "state?account=\(idA)", changed)
+            #expect(imported.status == 200)
+            #expect(imported.text == changed, "the answer is the account's export")
+            #expect(try await emulator.control("GET", "state?account=\(idA)").text == changed)
+
+            let othersAfter = [
+                try await emulator.control("GET", "state?account=1").text,
+                try await emulator.control("GET", "state?account=\(idB)").text,
+            ]
+            #expect(othersAfter == othersBefore)
+            #expect(try await emulator.client.get("/contacts/bob@example.com").text == BobExample.contact)
+            #expect(try await clientB.get("/contacts/ben@b.io").status == 200)
+            #expect(try await clientA.get("/contacts/ann@a.io").object()["name"] as? String == "Annie")
+            let accounts = try await emulator.control("GET", "accounts").object()["accounts"] as? [[String: Any]]
+            let ids = accounts?.compactMap { $0["account_id"] as? Int } ?? []
+            #expect(ids.suffix(2) == [idA, idB] && ids.count == 4, "the tenant keeps its id: \(ids)")
+        }
+    }
+
+    @Test("an import into an unknown account is 404; a document without exactly one account is 422; neither changes anything")
+    func importOneTenantRefusals() async throws {
+        try await withEmulator { emulator in
+            let before = try await emulator.control("GET", "state").text
+            let one = try await emulator.control("GET", "state?account=1").text
+            let unknown = try await emulator.control("PUT", "state?account=99", one)
+            #expect(unknown.status == 404)
+            #expect(unknown.text == #"{"error":"no account 99"}"#)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(one.utf8)) as? [String: Any])
+            let account = try #require((document["accounts"] as? [Any])?.first)
+            for (accounts, found) in [([Any](), 0), ([account, account], 2)] {
+                let body = try JSONSerialization.data(withJSONObject: ["accounts": accounts])
+                let refused = try await emulator.control("PUT", "state?account=1", String(decoding: body, as: UTF8.self))
+                #expect(refused.status == 422)
+                #expect(
+                    refused.text
+                        == #"{"error":"$.accounts: must hold exactly one account to import into account 1, found \#(found)"}"#)
+            }
+            #expect(try await emulator.control("PUT", "state?account=x", one).status == 400)
+            #expect(try await emulator.control("GET", "state").text == before)
+        }
+    }
+
     @Test("a bad state document is 422 naming the entry, and changes nothing")
     func badImport() async throws {
         try await withEmulator { emulator in

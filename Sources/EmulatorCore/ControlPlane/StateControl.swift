@@ -19,14 +19,26 @@ enum StateControl {
         return HTTPResponse(status: 200, headers: [JSONResponse.contentType], body: bytes)
     }
 
-    /// Replaces everything with a fixtures document, atomically: a bad document (422) changes nothing.
+    /// Replaces everything with a fixtures document, atomically: a bad document (422) changes nothing. With
+    /// `?account=ID` it replaces that account's contents only (the document must hold exactly that one account);
+    /// every other account stays exactly as it was.
     static func importState(_ context: ControlContext) throws -> HTTPResponse {
         let emulator = context.emulator
         let now = emulator.clock.now()
+        let accountID = try context.intQuery("account")
         try emulator.database.write { connection in
-            try Store.deleteEverything(connection)
             // The control plane parsed the body already; a state document can be large, so it is not parsed twice.
-            try FixtureLoader(connection: connection, now: now).load(document: .object(context.body))
+            let loader = FixtureLoader(connection: connection, now: now)
+            if let accountID {
+                guard try AccountStore.exists(connection, accountID: accountID) else {
+                    throw ControlError.notFound("no account \(accountID)")
+                }
+                try AccountStore.empty(connection, accountID: accountID, keeping: .accountOnly)
+                try loader.load(document: .object(context.body), intoAccount: accountID)
+            } else {
+                try Store.deleteEverything(connection)
+                try loader.load(document: .object(context.body))
+            }
             try emulator.bootstrap(connection, now: now)
         }
         return try export(context)

@@ -113,27 +113,8 @@ enum Tenants {
     /// Empties an account: contacts, conversations and messages go; staff, brands and channels stay.
     static func reset(_ context: ControlContext) throws -> HTTPResponse {
         let accountID = try self.accountID(context)
-        // Children first, every table that hangs off the account's contacts and brands, so no reference dangles and
-        // SQLite can skip its per-row foreign-key lookups (a third of the time for 10,000 contacts).
         let removed = try context.emulator.database.writeWithoutForeignKeyChecks { connection in
-            let brands = "SELECT id FROM brands WHERE account_id = ?1"
-            let conversations = "SELECT id FROM conversations WHERE brand_id IN (\(brands))"
-            let contacts = "SELECT id FROM contacts WHERE account_id = ?1"
-            for statement in [
-                "DELETE FROM messages WHERE conversation_id IN (\(conversations))",
-                "DELETE FROM conversation_tags WHERE conversation_id IN (\(conversations))",
-                "DELETE FROM conversation_data WHERE conversation_id IN (\(conversations))",
-                "DELETE FROM conversations WHERE brand_id IN (\(brands))",
-                "DELETE FROM notes WHERE contact_id IN (\(contacts))",
-                "DELETE FROM contact_data WHERE contact_id IN (\(contacts))",
-            ] {
-                try connection.execute(statement, [accountID])
-            }
-            // Contacts before their identities: the search index rows go with the contacts, so the identity triggers
-            // find nothing left to update.
-            let removed = try connection.execute("DELETE FROM contacts WHERE account_id = ?1", [accountID])
-            try connection.execute("DELETE FROM identities WHERE account_id = ?1", [accountID])
-            return removed
+            try AccountStore.empty(connection, accountID: accountID, keeping: .staffBrandsAndChannels)
         }
         return JSONResponse.make { writer in
             writer.object { writer in
@@ -145,9 +126,7 @@ enum Tenants {
 
     private static func accountID(_ context: ControlContext) throws -> Int {
         guard let id = Int(context.captures[0]),
-            try context.emulator.database.read({ connection in
-                try connection.queryOne("SELECT 1 FROM accounts WHERE id = ?", [id]) { _ in true }
-            }) != nil
+            try context.emulator.database.read({ try AccountStore.exists($0, accountID: id) })
         else { throw ControlError.notFound("no account \(context.captures[0])") }
         return id
     }

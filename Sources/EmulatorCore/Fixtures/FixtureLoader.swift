@@ -33,14 +33,35 @@ struct FixtureLoader {
     func load(document: JSONValue) throws {
         let root = try FixtureNode(value: document, path: "$").object()
         try connection.transaction {
-            for account in try root.required("accounts").array() { try loadAccount(account) }
+            for account in try root.required("accounts").array() { try loadAccount(account, into: nil) }
         }
     }
 
-    private func loadAccount(_ node: FixtureNode) throws {
+    /// Validates a document of exactly one account and loads it into the existing, emptied account `accountID`
+    /// (its name included), keeping that id.
+    func load(document: JSONValue, intoAccount accountID: Int) throws {
+        let root = try FixtureNode(value: document, path: "$").object()
+        let accounts = try root.required("accounts")
+        let entries = try accounts.array()
+        guard entries.count == 1 else {
+            throw FixtureError(
+                path: accounts.path,
+                message: "must hold exactly one account to import into account \(accountID), found \(entries.count)")
+        }
+        try connection.transaction { try loadAccount(entries[0], into: accountID) }
+    }
+
+    /// Loads one account entry: as a new account, or into an existing one.
+    private func loadAccount(_ node: FixtureNode, into existingID: Int?) throws {
         let account = try node.object()
-        let accountID = try insertReturningID(
-            "INSERT INTO accounts (name) VALUES (?) RETURNING id", [try account.required("name").string()])
+        let name = try account.required("name").string()
+        let accountID: Int
+        if let existingID {
+            try connection.execute("UPDATE accounts SET name = ? WHERE id = ?", [name, existingID])
+            accountID = existingID
+        } else {
+            accountID = try insertReturningID("INSERT INTO accounts (name) VALUES (?) RETURNING id", [name])
+        }
         var brandIDs: [String: Int] = [:]
         let brands = try account.required("brands").array()
         guard !brands.isEmpty else { throw FixtureError(path: node.path + ".brands", message: "needs a brand") }
