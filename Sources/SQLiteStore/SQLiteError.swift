@@ -12,6 +12,24 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// True for any constraint violation (unique, foreign key, check, not null).
     public var isConstraintViolation: Bool { code & 0xff == SQLITE_CONSTRAINT }
 
+    /// True when another connection held the lock past the busy timeout (`SQLITE_BUSY`, `SQLITE_LOCKED`): the same
+    /// call may succeed later.
+    public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
+
+    /// For a violated UNIQUE or PRIMARY KEY constraint, the last column SQLite names (`UNIQUE constraint failed:
+    /// channels.brand_id, channels.slug` → `slug`): the value that is taken.
+    public var takenColumn: String? {
+        // The extended codes SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE (macros Swift does not import).
+        let primaryKey = SQLITE_CONSTRAINT | (6 << 8)
+        let unique = SQLITE_CONSTRAINT | (8 << 8)
+        guard code == primaryKey || code == unique,
+            let columns = message.split(separator: ":", maxSplits: 1).last,
+            let column = columns.split(separator: ",").last?.split(separator: ".").last?.filter({ $0 != " " }),
+            !column.isEmpty
+        else { return nil }
+        return column
+    }
+
     /// A line for logs.
     public var description: String {
         "SQLite error \(code): \(message)" + (sql.map { " in: \($0)" } ?? "")

@@ -111,6 +111,31 @@ extension EmulatorHandle {
         }
     }
 
+    @Test("a new tenant whose generated brand and login an import already holds gets the next free name, not a 500")
+    func generatedNamesAfterImport() async throws {
+        try await withEmulator { emulator in
+            let state = try await emulator.control("GET", "state").object()
+            var accounts = try #require(state["accounts"] as? [Any])
+            #expect(accounts.count == 2, "the next account will be number 3")
+            accounts.append([
+                "name": "Imported", "brands": [["name": "T", "host": "tenant-4", "url": "t.io"]],
+                "staff": [["email": "tenant-4@example.com"], ["email": "tenant-4-2@example.com"]],
+            ])
+            let body = try JSONSerialization.data(withJSONObject: ["accounts": accounts])
+            #expect(try await emulator.control("PUT", "state", String(decoding: body, as: UTF8.self)).status == 200)
+            let created = try await emulator.control("POST", "accounts", "{}")
+            #expect(created.status == 200)
+            let tenant = try created.object()
+            #expect(tenant["account_id"] as? Int == 4)
+            #expect(tenant["brand"] as? String == "tenant-4-3")
+            #expect(tenant["login"] as? String == "tenant-4-3@example.com")
+            let client = emulator.client(
+                login: "tenant-4-3@example.com", token: try #require(tenant["token"] as? String),
+                host: "tenant-4-3.localhost")
+            #expect(try await client.get("/contacts").status == 200)
+        }
+    }
+
     @Test("taken brands and logins are refused; DELETE removes a tenant and its credentials")
     func lifecycle() async throws {
         try await withEmulator { emulator in
@@ -297,7 +322,9 @@ func largeAccountFixtures(contacts count: Int) -> String {
         }
     }
 
-    @Test("an import into an unknown account is 404; a document without exactly one account is 422; neither changes anything")
+    @Test(
+        "an import into an unknown account is 404; a document without exactly one account is 422; neither changes anything"
+    )
     func importOneTenantRefusals() async throws {
         try await withEmulator { emulator in
             let before = try await emulator.control("GET", "state").text
@@ -309,11 +336,13 @@ func largeAccountFixtures(contacts count: Int) -> String {
             let account = try #require((document["accounts"] as? [Any])?.first)
             for (accounts, found) in [([Any](), 0), ([account, account], 2)] {
                 let body = try JSONSerialization.data(withJSONObject: ["accounts": accounts])
-                let refused = try await emulator.control("PUT", "state?account=1", String(decoding: body, as: UTF8.self))
+                let refused = try await emulator.control(
+                    "PUT", "state?account=1", String(decoding: body, as: UTF8.self))
                 #expect(refused.status == 422)
                 #expect(
                     refused.text
-                        == #"{"error":"$.accounts: must hold exactly one account to import into account 1, found \#(found)"}"#)
+                        == #"{"error":"$.accounts: must hold exactly one account to import into account 1, found \#(found)"}"#
+                )
             }
             #expect(try await emulator.control("PUT", "state?account=x", one).status == 400)
             #expect(try await emulator.control("GET", "state").text == before)

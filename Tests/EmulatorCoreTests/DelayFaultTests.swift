@@ -38,7 +38,8 @@ import Testing
                 let started = Date()
                 let path = index < 4 ? "/api/v1/staff" : "/api/v1/channels/support"
                 let reply = try? RawHTTP.send(
-                    port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)\r\nConnection: close\r\n\r\n")
+                    port: port,
+                    "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)\r\nConnection: close\r\n\r\n")
                 return (reply?.status ?? -1, Date().timeIntervalSince(started))
             }
             try await Self.waitForHits(6, emulator)

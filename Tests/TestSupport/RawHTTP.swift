@@ -93,9 +93,10 @@ extension RawHTTP {
 
         /// Sends `method target` with these extra header lines and reads the answer (its body by `Content-Length`).
         public func send(_ method: String, _ target: String, headers: [String] = []) throws -> Reply {
-            let request = ([
-                "\(method) \(target) HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive",
-            ] + headers).joined(separator: "\r\n") + "\r\n\r\n"
+            let request =
+                ([
+                    "\(method) \(target) HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive",
+                ] + headers).joined(separator: "\r\n") + "\r\n\r\n"
             let bytes = Array(request.utf8)
             guard bytes.withUnsafeBytes({ write(socketFD, $0.baseAddress, $0.count) }) == bytes.count else {
                 throw POSIXError(.EPIPE)
@@ -106,7 +107,8 @@ extension RawHTTP {
                 if headEnd == nil, let end = Self.find(separator, in: buffered) { headEnd = end }
                 if let end = headEnd {
                     let head = String(decoding: buffered[..<end], as: UTF8.self)
-                    let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                    let length =
+                        head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                         .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) }
                         ?? 0
                     let bodyStart = end + separator.count

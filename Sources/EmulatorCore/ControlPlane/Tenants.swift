@@ -17,15 +17,10 @@ enum Tenants {
         if let login, !Formats.isEmail(login) { throw ControlError.badRequest("login must be an email address") }
         let now = context.emulator.clock.now()
         let created = try context.emulator.database.write { connection in
-            if let brand,
-                try connection.queryOne("SELECT 1 FROM brands WHERE host_label = ?", [brand], { _ in true }) != nil
-            {
+            if let brand, try hostLabelTaken(brand, connection) {
                 throw ControlError.conflict("brand \(brand) is taken")
             }
-            if let login, try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [login], { _ in true }) != nil
-            {
-                throw ControlError.conflict("login \(login) is taken")
-            }
+            if let login, try emailTaken(login, connection) { throw ControlError.conflict("login \(login) is taken") }
             let accountID =
                 try connection.queryOne(
                     "INSERT INTO accounts (name) VALUES (?) RETURNING id", [name ?? "Tenant"]
@@ -33,8 +28,14 @@ enum Tenants {
             if name == nil {
                 try connection.execute("UPDATE accounts SET name = ? WHERE id = ?", ["Tenant \(accountID)", accountID])
             }
-            let label = brand ?? "tenant-\(accountID)"
-            let email = login ?? "tenant-\(accountID)@example.com"
+            // A generated name may already be in use (an imported state can hold `tenant-7`): take the first free
+            // one of tenant-<id>, tenant-<id>-2, … for the brand and the login alike.
+            let generated = try Slug.unique(for: nil, base: "tenant-\(accountID)") { candidate in
+                try (brand == nil && hostLabelTaken(candidate, connection))
+                    || (login == nil && emailTaken("\(candidate)@example.com", connection))
+            }
+            let label = brand ?? generated
+            let email = login ?? "\(generated)@example.com"
             let brandID =
                 try connection.queryOne(
                     "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, 1) RETURNING id",
@@ -129,6 +130,14 @@ enum Tenants {
             try context.emulator.database.read({ try AccountStore.exists($0, accountID: id) })
         else { throw ControlError.notFound("no account \(context.captures[0])") }
         return id
+    }
+
+    private static func hostLabelTaken(_ label: String, _ connection: Connection) throws -> Bool {
+        try connection.queryOne("SELECT 1 FROM brands WHERE host_label = ?", [label]) { _ in true } ?? false
+    }
+
+    private static func emailTaken(_ email: String, _ connection: Connection) throws -> Bool {
+        try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [email]) { _ in true } ?? false
     }
 
     private static func isHostLabel(_ text: String) -> Bool {

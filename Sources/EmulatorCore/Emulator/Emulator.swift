@@ -114,9 +114,12 @@ public final class Emulator: Sendable {
         } catch {
             let apiError = APIError.from(error)
             if apiError.isServerFault {
-                logger.error(
-                    "request failed",
-                    metadata: ["request_id": "\(exchange.id)", "error": "\(String(describing: error))"])
+                var metadata: Logger.Metadata = [
+                    "request_id": "\(exchange.id)", "method": "\(exchange.request.method)",
+                    "path": "\(exchange.request.rawPath)", "error": "\(String(describing: error))",
+                ]
+                if let store = error as? SQLiteError { metadata["sqlite_code"] = "\(store.code)" }
+                logger.error("request failed", metadata: metadata)
             }
             response = apiError.response
         }

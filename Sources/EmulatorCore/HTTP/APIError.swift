@@ -55,16 +55,24 @@ public enum APIError: Error, Sendable {
     case headersTooLarge
     case validation(ValidationErrors)
     case tooManyRequests(retryAfterSeconds: Int, limit: Int, resetEpochSeconds: Int)
+    /// A write ran into a value that must be unique (or another constraint) in the store.
+    case conflict(String)
+    /// The store stayed locked past the busy timeout: try again.
+    case storeBusy
     case serviceUnavailable
     case internalError
 
-    /// Maps any error thrown below the handlers to the API's answer. SQLite failures and anything unexpected are a
-    /// generic 500: the detail goes to the log, never to the client.
+    /// Maps any error thrown below the handlers to the API's answer. A constraint the store enforces is a 409 naming
+    /// the taken field, a store that stays locked a 503 with `Retry-After: 1`; any other SQLite failure and anything
+    /// unexpected is a generic 500: the detail goes to the log, never to the client.
     static func from(_ error: any Error) -> APIError {
         switch error {
         case let apiError as APIError: apiError
         case let validation as ValidationErrors: .validation(validation)
         case is JSONParseError: .malformedJSON
+        case let store as SQLiteError where store.isBusy: .storeBusy
+        case let store as SQLiteError where store.isConstraintViolation:
+            .conflict(store.takenColumn.map { "\($0) has already been taken" } ?? "conflicts with stored data")
         default: .internalError
         }
     }
@@ -108,6 +116,8 @@ public enum APIError: Error, Sendable {
                     ("Retry-After", String(max(1, seconds))), ("X-RateLimit-Limit", String(limit)),
                     ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", String(reset)),
                 ])
+        case .conflict(let message): Self.plain(409, message)
+        case .storeBusy: Self.plain(503, "Service Unavailable", extraHeaders: [("Retry-After", "1")])
         case .serviceUnavailable: Self.plain(503, "Service Unavailable")
         case .internalError: Self.plain(500, "Internal Server Error")
         }
