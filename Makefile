@@ -8,7 +8,7 @@ PORT ?= 8080
 DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
 
-.PHONY: deps build run test test-ui fuzz format lint clean docker-check bench
+.PHONY: deps build run test test-ui fuzz format lint clean docker-check bench soak
 
 # Installs whichever of the given Debian packages are missing (as root), or prints the command to run.
 define ensure_packages
@@ -64,6 +64,12 @@ lint:
 bench: deps
 	$(call ensure_packages,wrk sqlite3 python3 gcc libc6-dev)
 	python3 bench/run.py
+
+# 64 connections of mixed reads and writes beside resets, snapshot restores and tenant creation, on loopback, for
+# SOAK_SECONDS (default 100); fails on any 5xx, connection error or RSS growth of 10%; writes BENCHMARKS.md's Soak.
+soak: deps
+	$(call ensure_packages,wrk python3)
+	python3 bench/soak.py
 
 # Lints the Dockerfile, checks its runtime libraries and smoke-tests its runtime stage under chroot (needs root and
 # Debian's archive; a few minutes). Not part of `make test`.
