@@ -172,12 +172,24 @@ def large_bodies(binary):
         process.wait()
 
 
-def main():
+def release_binary():
+    """Builds the release emulator; its path."""
     os.makedirs(WORK, exist_ok=True)
-    print("building the release emulator and the ceiling…", flush=True)
     run(["swift", "build", "-c", "release", "--product", "reamaze-emulator"], cwd=ROOT)
-    binary = os.path.join(run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT).strip(),
-                          "reamaze-emulator")
+    return os.path.join(run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT).strip(),
+                        "reamaze-emulator")
+
+
+def remove_database(path):
+    """Deletes a database file with its WAL and shared-memory files."""
+    for suffix in ["", "-wal", "-shm"]:
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def main():
+    print("building the release emulator and the ceiling…", flush=True)
+    binary = release_binary()
     ceiling = os.path.join(WORK, "ceiling")
     run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", ceiling, os.path.join(ROOT, "bench", "ceiling.c"),
          "-lmicrohttpd", "-lsqlite3"])
@@ -185,9 +197,7 @@ def main():
     database = os.path.join(WORK, "emulator.sqlite")
     ceiling_database = os.path.join(WORK, "ceiling.sqlite")
     for path in [database, ceiling_database]:
-        for suffix in ["", "-wal", "-shm"]:
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
+        remove_database(path)
     common = [binary, "--port", str(EMULATOR_PORT), "--database", database, "--login", "bench@example.com",
               "--token", "bench-token", "--brand", "bench", "--log-level", "error"]
     print("seeding 100,000 contacts and a 100,000-message identity…", flush=True)

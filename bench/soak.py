@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import ROOT, WORK, lua, rss_kib, run, wait_for  # noqa: E402
+from run import ROOT, WORK, lua, release_binary, remove_database, rss_kib, wait_for  # noqa: E402
 
 SECONDS = int(os.environ.get("SOAK_SECONDS", "100"))
 PORT = 18311
@@ -99,15 +99,10 @@ class ControlPlaneChurn(threading.Thread):
 
 
 def main():
-    os.makedirs(WORK, exist_ok=True)
     print("building the release emulator…", flush=True)
-    run(["swift", "build", "-c", "release", "--product", "reamaze-emulator"], cwd=ROOT)
-    binary = os.path.join(run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT).strip(),
-                          "reamaze-emulator")
+    binary = release_binary()
     database = os.path.join(WORK, "soak.sqlite")
-    for suffix in ["", "-wal", "-shm"]:
-        if os.path.exists(database + suffix):
-            os.remove(database + suffix)
+    remove_database(database)
     emulator = subprocess.Popen([binary, "--port", str(PORT), "--database", database, "--fixtures",
                                  os.path.join(ROOT, "fixtures", "demo.json"), "--log-level", "error"],
                                 stdout=subprocess.DEVNULL)
