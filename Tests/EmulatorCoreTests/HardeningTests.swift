@@ -36,21 +36,26 @@ import Testing
         }
     }
 
-    @Test("connections over the limit are refused; freeing one lets a new client in")
+    @Test("a connection over the limit waits unanswered; freeing one lets it in, and it is answered")
     func connectionLimit() async throws {
         try await withEmulator(configure: { $0.connectionLimit = 3 }) { emulator in
             let port = emulator.server.port
-            let idle = try (0..<3).map { _ in try RawHTTP.connect(port: port) }
-            usleep(200_000)
-            let refused = try? RawHTTP.send(
-                port: port, "GET /__emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeoutSeconds: 3
-            )
-            #expect(refused?.status ?? 0 == 0, "the fourth connection gets no answer")
-            for socket in idle { close(socket) }
-            usleep(200_000)
-            let admitted = try RawHTTP.send(
-                port: port, "GET /__emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            #expect(admitted.status == 200)
+            // Three keep-alive connections, each answered once: the server holds all three open.
+            var held = try (0..<3).map { _ in try RawHTTP.KeepAliveConnection(port: port) }
+            for connection in held { #expect(try connection.send("GET", "/__emulator/health").status == 200) }
+            let fourth = try RawHTTP.connect(port: port)
+            defer { close(fourth) }
+            let request = Array("GET /__emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+            #expect(request.withUnsafeBytes { write(fourth, $0.baseAddress, $0.count) } == request.count)
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            var wait = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(fourth, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+            #expect(read(fourth, &buffer, buffer.count) < 0, "no answer (and no close) while three are held")
+            held.removeAll()
+            wait = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(fourth, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+            let count = read(fourth, &buffer, buffer.count)
+            #expect(String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         }
     }
 

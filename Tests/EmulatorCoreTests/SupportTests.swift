@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+@testable import EmulatorCore
+
+/// The hand-written calendar arithmetic, checked against Foundation's calendar and against the accepted input forms.
+@Suite struct TimestampTests {
+    /// From 1600 on: before the Gregorian reform Foundation's calendar is Julian, while ISO 8601 (and the emulator)
+    /// count in the proleptic Gregorian calendar.
+    @Test("formats every instant as Foundation does, before and after 1970, across leap years and centuries")
+    func formatsLikeFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var generator = SystemRandomNumberGenerator()
+        var instants: [Int64] = [0, -1, 1, 86_399_999, 86_400_000, -86_400_000, 951_782_400_000, 4_107_542_399_999]
+        instants += (0..<2_000).map { _ in
+            Int64.random(in: -11_676_096_000_000...253_402_300_799_999, using: &generator)
+        }
+        for milliseconds in instants {
+            let expected = formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1_000))
+            #expect(Timestamp(milliseconds: milliseconds).iso8601 == expected, "\(milliseconds)")
+            #expect(Timestamp.parse(expected)?.milliseconds == milliseconds, "round trip of \(expected)")
+        }
+    }
+
+    @Test(
+        "parses the accepted forms: Z, offsets, no offset, fractions truncated to milliseconds, bare dates",
+        arguments: [
+            ("2026-11-25T23:40:00.123Z", "2026-11-25T23:40:00.123Z"),
+            ("2026-11-25T23:40:00Z", "2026-11-25T23:40:00.000Z"),
+            ("2026-11-25t23:40:00z", "2026-11-25T23:40:00.000Z"),
+            ("2026-11-25 23:40:00", "2026-11-25T23:40:00.000Z"),
+            ("2026-11-25T23:40:00.1234567Z", "2026-11-25T23:40:00.123Z"),
+            ("2026-11-25T23:40:00.5Z", "2026-11-25T23:40:00.500Z"),
+            ("2026-11-26T01:40:00+02:00", "2026-11-25T23:40:00.000Z"),
+            ("2026-11-25T18:10:00-05:30", "2026-11-25T23:40:00.000Z"),
+            ("2026-11-25", "2026-11-25T00:00:00.000Z"),
+            ("2024-02-29", "2024-02-29T00:00:00.000Z"),
+            ("2000-02-29T12:00:00Z", "2000-02-29T12:00:00.000Z"),
+            ("1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59.999Z"),
+        ])
+    func parses(text: String, expected: String) {
+        #expect(Timestamp.parse(text)?.iso8601 == expected)
+    }
+
+    @Test(
+        "refuses impossible dates and anything outside the grammar",
+        arguments: [
+            "", "2026", "2026-11", "2026-13-01", "2026-00-10", "2026-11-31", "2023-02-29", "1900-02-29",
+            "2026-11-25T24:00:00Z", "2026-11-25T23:60:00Z", "2026-11-25T23:40:60Z", "2026-11-25T23:40Z",
+            "2026-11-25T23:40:00.Z", "2026-11-25T23:40:00+0200", "2026-11-25T23:40:00+24:00", "2026-11-25T23:40:00Zx",
+            "26-11-25", "2026/11/25", "2026-11-25x", " 2026-11-25",
+        ])
+    func refuses(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test("parseDate takes a bare date only")
+    func bareDates() {
+        #expect(Timestamp.parseDate("2026-11-25")?.iso8601 == "2026-11-25T00:00:00.000Z")
+        #expect(Timestamp.parseDate("2026-11-25T00:00:00Z") == nil)
+    }
+}
+
+@Suite struct RouterTests {
+    static let router = Router<String>(routes: [
+        Route("contacts", [("GET", "list"), ("POST", "create")]),
+        Route("contacts/:identifier", [("GET", "show"), ("PUT", "update")]),
+        Route("contacts/:identifier/notes/:note_id", [("PUT", "note"), ("DELETE", "remove")]),
+        Route("contacts/search", [("GET", "never: the capture above is listed first")]),
+    ])
+
+    @Test(
+        "matches literal segments and captures, in pattern order; the first listed pattern wins",
+        arguments: [
+            ("GET", ["contacts"], "list", []),
+            ("POST", ["contacts"], "create", []),
+            ("PUT", ["contacts", "bob@x.io"], "update", ["bob@x.io"]),
+            ("GET", ["contacts", "search"], "show", ["search"]),
+            ("DELETE", ["contacts", "a/b", "notes", "7"], "remove", ["a/b", "7"]),
+        ])
+    func matches(method: String, segments: [String], handler: String, captures: [String]) throws {
+        let match = try Self.router.match(method: method, segments: segments)
+        #expect(match.handler == handler)
+        #expect(match.captures == captures)
+    }
+
+    @Test("an unknown path is 404; a known path with another method is 405 listing the path's methods")
+    func refusals() {
+        for segments in [[], ["contact"], ["contacts", "a", "notes"], ["contacts", "a", "b", "c", "d"]] {
+            #expect {
+                try Self.router.match(method: "GET", segments: segments)
+            } throws: { error in
+                if case APIError.notFound = error { return true }
+                return false
+            }
+        }
+        #expect {
+            try Self.router.match(method: "DELETE", segments: ["contacts", "bob"])
+        } throws: { error in
+            if case APIError.methodNotAllowed(let allow) = error { return allow == ["GET", "PUT"] }
+            return false
+        }
+        #expect(throws: (any Error).self) { try Self.router.match(method: "get", segments: ["contacts"]) }
+    }
+}
+
+@Suite struct GlobTests {
+    @Test(
+        "`*` is any run (slashes included), `?` one byte, everything else itself",
+        arguments: [
+            ("/api/v1/contacts", "/api/v1/contacts", true),
+            ("/api/v1/contacts*", "/api/v1/contacts", true),
+            ("/api/v1/contacts*", "/api/v1/contacts/bob@x.io/notes", true),
+            ("*", "", true),
+            ("*", "/anything/at/all", true),
+            ("/api/*/notes", "/api/v1/contacts/bob/notes", true),
+            ("/api/*/notes", "/api/v1/contacts/bob/notes/1", false),
+            ("/api/v?/staff", "/api/v1/staff", true),
+            ("/api/v?/staff", "/api/v12/staff", false),
+            ("?", "", false),
+            ("a*b*c", "abc", true),
+            ("a*b*c", "axxbyyczzc", true),
+            ("a*b*c", "axxbyy", false),
+            ("**", "x", true),
+            ("/API/*", "/api/v1", false),
+        ])
+    func matching(pattern: String, text: String, expected: Bool) {
+        #expect(Glob.matches(pattern: Array(pattern.utf8), text: Array(text.utf8)) == expected)
+    }
+}
+
+@Suite struct SlugTests {
+    @Test(
+        "a subject becomes lower-case runs of letters and digits joined by single dashes; nothing left is `conversation`",
+        arguments: [
+            ("Order #1001 is late!", "order-1001-is-late"),
+            ("  Hello,   World  ", "hello-world"),
+            ("ÜBER cool", "ber-cool"),
+            ("---", "conversation"),
+            ("", "conversation"),
+            ("a", "a"),
+            ("Already-a-slug", "already-a-slug"),
+        ])
+    func base(subject: String, expected: String) {
+        #expect(Slug.base(for: subject) == expected)
+    }
+
+    @Test("a taken slug gets the first free -2, -3, … suffix")
+    func unique() {
+        let taken: Set = ["hello", "hello-2", "hello-3"]
+        #expect(Slug.unique(for: "Hello") { taken.contains($0) } == "hello-4")
+        #expect(Slug.unique(for: "Other") { taken.contains($0) } == "other")
+        #expect(Slug.unique(for: nil, base: "hello-2") { taken.contains($0) } == "hello-2-2")
+        #expect(Slug.unique(for: nil) { _ in false } == "conversation")
+    }
+}
