@@ -1,17 +1,43 @@
 import CSQLite
 
-/// One SQLite connection with its prepared-statement cache. Not thread-safe: ``Database`` guards it.
-public final class Connection {
+/// One SQLite connection with its prepared-statement cache.
+///
+/// Not thread-safe by itself: ``Database`` hands it to one thread at a time under a `Mutex` (hence the unchecked
+/// `Sendable`, which only lets it live inside those mutexes).
+public final class Connection: @unchecked Sendable {
+    /// Whether a statement is kept prepared for the next use of the same SQL text.
+    public enum Caching: Sendable {
+        /// Fixed SQL, run again and again: prepared once, kept (`SQLITE_PREPARE_PERSISTENT`), reset after each use.
+        case cached
+        /// SQL built at run time from a variable number of parts (a list of tags, of data filters): prepared for
+        /// this one use and finalized, so that no combination stays in memory for good.
+        case oneOff
+    }
+
+    /// The most statements kept prepared; past it the least recently used is finalized. The fixed SQL of the whole
+    /// emulator fits with room to spare, so in practice this bound only catches SQL that should have been one-off.
+    static let statementCacheCapacity = 256
+
     let handle: OpaquePointer
-    private var statements: [String: OpaquePointer] = [:]
-    private var inTransaction = false
+    private var statements: [String: CachedStatement] = [:]
+    private var uses: UInt64 = 0
+    /// Open transactions: 0 none, 1 the outer `BEGIN IMMEDIATE`, more for nested savepoints.
+    private var transactionDepth = 0
+
+    private struct CachedStatement {
+        let statement: OpaquePointer
+        var lastUse: UInt64
+    }
 
     private init(handle: OpaquePointer) { self.handle = handle }
 
     deinit {
-        for statement in statements.values { sqlite3_finalize(statement) }
+        for cached in statements.values { sqlite3_finalize(cached.statement) }
         sqlite3_close_v2(handle)
     }
+
+    /// How many statements are kept prepared now.
+    public var cachedStatementCount: Int { statements.count }
 
     /// Opens a connection the one way this project opens SQLite, then brings the schema up to date.
     ///
@@ -20,10 +46,14 @@ public final class Connection {
     /// - Parameters:
     ///   - path: a file path, or `:memory:` for a private in-memory database.
     ///   - migrations: the schema's SQL in order; migration `i` brings the schema to version `i + 1`.
+    ///   - readOnly: open an existing database for reading only (no migrations, no journal-mode change; the
+    ///     database must already be in write-ahead-logging mode): every write through it fails with
+    ///     `SQLITE_READONLY`.
     /// - Throws: ``SQLiteError`` when the file cannot be opened or a migration fails.
-    public static func open(path: String, migrations: [String]) throws -> Connection {
+    public static func open(path: String, migrations: [String], readOnly: Bool = false) throws -> Connection {
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let access = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        let flags = access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let result = sqlite3_open_v2(path, &handle, flags, nil)
         guard result == SQLITE_OK, let handle else {
             let error = SQLiteError(code: result, connection: handle, sql: nil)
@@ -32,6 +62,15 @@ public final class Connection {
         }
         let connection = Connection(handle: handle)
         sqlite3_busy_timeout(handle, 5_000)
+        if readOnly {
+            let journalMode = try connection.queryOne("PRAGMA journal_mode") { $0.string(0) }
+            guard journalMode == "wal" else {
+                throw SQLiteError(
+                    code: SQLITE_ERROR, message: "journal_mode is \(journalMode ?? "unknown"), expected wal",
+                    sql: "PRAGMA journal_mode")
+            }
+            return connection
+        }
         let journalMode = try connection.queryOne("PRAGMA journal_mode=WAL") { $0.string(0) }
         let expected = path == ":memory:" ? "memory" : "wal"
         guard journalMode == expected else {
@@ -107,8 +146,10 @@ public final class Connection {
     }
 
     /// Runs a query and maps every row.
-    public func query<T>(_ sql: String, _ values: [any SQLiteBindable] = [], _ map: (Row) throws -> T) throws -> [T] {
-        try withStatement(sql, values) { statement in
+    public func query<T>(
+        _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ map: (Row) throws -> T
+    ) throws -> [T] {
+        try withStatement(sql, values, caching) { statement in
             var rows: [T] = []
             while try step(statement, sql) { rows.append(try map(Row(statement: statement))) }
             return rows
@@ -116,25 +157,35 @@ public final class Connection {
     }
 
     /// Runs a query and maps its first row, if any.
-    public func queryOne<T>(_ sql: String, _ values: [any SQLiteBindable] = [], _ map: (Row) throws -> T) throws -> T? {
-        try withStatement(sql, values) { statement in
+    public func queryOne<T>(
+        _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ map: (Row) throws -> T
+    ) throws -> T? {
+        try withStatement(sql, values, caching) { statement in
             try step(statement, sql) ? try map(Row(statement: statement)) : nil
         }
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE` … `COMMIT`; rolls back when it throws and rethrows the first error.
-    /// A nested call joins the transaction already open.
+    /// A nested call runs in a savepoint of the open transaction: if it throws, only its own changes are undone,
+    /// and the caller may catch the error and carry on.
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        if inTransaction { return try body() }
-        try execute("BEGIN IMMEDIATE")
-        inTransaction = true
-        defer { inTransaction = false }
+        let depth = transactionDepth
+        let savepoint = "nested_\(depth)"
+        try execute(depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT \(savepoint)")
+        transactionDepth += 1
+        defer { transactionDepth = depth }
         do {
             let result = try body()
-            try execute("COMMIT")
+            try execute(depth == 0 ? "COMMIT" : "RELEASE \(savepoint)")
             return result
         } catch {
-            _ = try? execute("ROLLBACK")
+            if depth == 0 {
+                _ = try? execute("ROLLBACK")
+            } else {
+                _ = try? execute("ROLLBACK TO \(savepoint)")
+                _ = try? execute("RELEASE \(savepoint)")
+            }
             throw error
         }
     }
@@ -152,13 +203,18 @@ public final class Connection {
         }
     }
 
-    private func withStatement<T>(_ sql: String, _ values: [any SQLiteBindable], _ body: (OpaquePointer) throws -> T)
-        throws -> T
-    {
-        let statement = try prepared(sql)
+    private func withStatement<T>(
+        _ sql: String, _ values: [any SQLiteBindable], _ caching: Caching = .cached,
+        _ body: (OpaquePointer) throws -> T
+    ) throws -> T {
+        let statement = try prepared(sql, caching)
         defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
+            if caching == .cached {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            } else {
+                sqlite3_finalize(statement)
+            }
         }
         for (index, value) in values.enumerated() {
             try bind(value.sqliteValue, at: Int32(index + 1), in: statement, sql)
@@ -166,14 +222,26 @@ public final class Connection {
         return try body(statement)
     }
 
-    private func prepared(_ sql: String) throws -> OpaquePointer {
-        if let cached = statements[sql] { return cached }
+    private func prepared(_ sql: String, _ caching: Caching) throws -> OpaquePointer {
+        uses += 1
+        if caching == .cached, let cached = statements[sql] {
+            statements[sql]?.lastUse = uses
+            return cached.statement
+        }
         var statement: OpaquePointer?
-        let result = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        let flags = caching == .cached ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+        let result = sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil)
         guard result == SQLITE_OK, let statement else {
             throw SQLiteError(code: sqlite3_extended_errcode(handle), connection: handle, sql: sql)
         }
-        statements[sql] = statement
+        guard caching == .cached else { return statement }
+        if statements.count >= Self.statementCacheCapacity,
+            let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse })
+        {
+            sqlite3_finalize(oldest.value.statement)
+            statements[oldest.key] = nil
+        }
+        statements[sql] = CachedStatement(statement: statement, lastUse: uses)
         return statement
     }
 

@@ -1,80 +1,78 @@
-import Glibc
+import Synchronization
 
 /// A database shared by many threads: one writer connection used by one thread at a time and, for a file, a pool of
-/// read connections that read in parallel (write-ahead logging lets readers run beside the writer).
+/// read-only connections that read in parallel (write-ahead logging lets readers run beside the writer).
 ///
 /// Measured on this project's machines, one guarded writer keeps p99 low where per-thread writers make SQLite's busy
 /// back-off sleep for milliseconds. An in-memory database is private to its connection, so there the writer serves
-/// reads too.
-public final class Database: @unchecked Sendable {
-    private var connection: Connection?
-    private var mutex = pthread_mutex_t()
+/// reads too, switched to `query_only` for the duration: a read can never write, whatever the database.
+public final class Database: Sendable {
+    /// The writer, or nil once closed.
+    private let writer: Mutex<Connection?>
+    private let readers = Mutex(ReaderPool())
     private let path: String
     private let readsInParallel: Bool
-    // Idle read connections, and whether the database was closed; guarded by readersMutex.
-    private var readers: [Connection] = []
-    private var closed = false
-    private var readersMutex = pthread_mutex_t()
+
+    private struct ReaderPool {
+        var idle: [Connection] = []
+        var closed = false
+    }
 
     /// Opens the database at `path` (or `:memory:`) and runs the migrations.
     /// - Throws: ``SQLiteError`` when opening or migrating fails.
     public init(path: String, migrations: [String]) throws {
-        connection = try Connection.open(path: path, migrations: migrations)
+        writer = Mutex(try Connection.open(path: path, migrations: migrations))
         self.path = path
         readsInParallel = path != ":memory:" && !path.isEmpty
-        pthread_mutex_init(&mutex, nil)
-        pthread_mutex_init(&readersMutex, nil)
     }
 
-    deinit {
-        pthread_mutex_destroy(&mutex)
-        pthread_mutex_destroy(&readersMutex)
-    }
-
-    /// Runs `body` in one read transaction on a read connection (the writer, for an in-memory database): every
-    /// statement in it sees the same committed state.
-    /// - Throws: ``SQLiteError`` from the body, or when the database was closed.
+    /// Runs `body` in one read transaction on a read-only connection (the writer in `query_only` mode, for an
+    /// in-memory database): every statement in it sees the same committed state, and none can write.
+    /// - Throws: ``SQLiteError`` from the body (`SQLITE_READONLY` for a write), or when the database was closed.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        guard readsInParallel else { return try withConnection(body) }
+        guard readsInParallel else {
+            return try withWriter { connection in
+                try connection.execute("PRAGMA query_only = 1")
+                defer { _ = try? connection.execute("PRAGMA query_only = 0") }
+                return try body(connection)
+            }
+        }
         let reader = try checkOutReader()
         defer { checkIn(reader) }
         return try reader.readTransaction { try body(reader) }
     }
 
     private func checkOutReader() throws -> Connection {
-        pthread_mutex_lock(&readersMutex)
-        if closed {
-            pthread_mutex_unlock(&readersMutex)
-            throw SQLiteError(code: 21, message: "database is closed", sql: nil)
+        let idle = try readers.withLock { pool -> Connection? in
+            if pool.closed { throw SQLiteError.closed }
+            return pool.idle.popLast()
         }
-        let idle = readers.popLast()
-        pthread_mutex_unlock(&readersMutex)
-        return try idle ?? Connection.open(path: path, migrations: [])
+        return try idle ?? Connection.open(path: path, migrations: [], readOnly: true)
     }
 
     private func checkIn(_ reader: Connection) {
-        pthread_mutex_lock(&readersMutex)
-        if !closed { readers.append(reader) }
-        pthread_mutex_unlock(&readersMutex)
+        readers.withLock { pool in
+            if !pool.closed { pool.idle.append(reader) }
+        }
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; nothing it wrote stays if it throws.
     /// - Throws: the first error `body` or the commit threw.
     @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try withConnection { connection in try connection.transaction { try body(connection) } }
+        try withWriter { connection in try connection.transaction { try body(connection) } }
     }
 
     /// A consistent copy of the whole database, held in memory until released.
     /// - Throws: ``SQLiteError`` when the copy fails.
     public func snapshot() throws -> Snapshot {
-        Snapshot(connection: try withConnection { try $0.snapshot() })
+        Snapshot(connection: try withWriter { try $0.snapshot() })
     }
 
     /// Replaces the whole database with a snapshot's content, in one step that no request observes half done.
     /// - Throws: ``SQLiteError`` when the copy fails; the database is then unchanged.
     public func restore(_ snapshot: Snapshot) throws {
-        try withConnection { connection in try snapshot.connection.copy(into: connection) }
+        try withWriter { connection in try snapshot.connection.copy(into: connection) }
     }
 
     /// Like ``write(_:)`` with foreign keys not enforced, for bulk deletes that remove children before parents
@@ -82,7 +80,7 @@ public final class Database: @unchecked Sendable {
     /// - Throws: the first error `body` or the commit threw.
     @discardableResult
     public func writeWithoutForeignKeyChecks<T>(_ body: (Connection) throws -> T) throws -> T {
-        try withConnection { connection in
+        try withWriter { connection in
             // The pragma is a no-op inside a transaction, so it is switched around it, under the lock.
             try connection.executeScript("PRAGMA foreign_keys=OFF;")
             defer { try? connection.executeScript("PRAGMA foreign_keys=ON;") }
@@ -92,20 +90,18 @@ public final class Database: @unchecked Sendable {
 
     /// Closes the connections; later calls throw.
     public func close() {
-        pthread_mutex_lock(&readersMutex)
-        closed = true
-        readers.removeAll()
-        pthread_mutex_unlock(&readersMutex)
-        pthread_mutex_lock(&mutex)
-        connection = nil
-        pthread_mutex_unlock(&mutex)
+        readers.withLock { pool in
+            pool.closed = true
+            pool.idle.removeAll()
+        }
+        writer.withLock { $0 = nil }
     }
 
-    private func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        guard let connection else { throw SQLiteError(code: 21, message: "database is closed", sql: nil) }
-        return try body(connection)
+    private func withWriter<T>(_ body: (Connection) throws -> T) throws -> T {
+        try writer.withLock { connection in
+            guard let connection else { throw SQLiteError.closed }
+            return try body(connection)
+        }
     }
 }
 

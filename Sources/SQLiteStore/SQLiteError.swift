@@ -43,6 +43,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         self.sql = sql
     }
 
+    /// The database was closed (SQLITE_MISUSE): the emulator is stopping.
+    static let closed = SQLiteError(code: SQLITE_MISUSE, message: "database is closed", sql: nil)
+
     init(code: Int32, message: String, sql: String?) {
         self.code = code
         self.message = message

@@ -161,4 +161,67 @@ private func temporaryPath() -> String {
         database.close()
         #expect(throws: SQLiteError.self) { try database.read { _ in 0 } }
     }
+
+    @Test(
+        "a read can never write: a read-only connection for a file, query_only for :memory:", arguments: [true, false])
+    func readsCannotWrite(onFile: Bool) throws {
+        let path = onFile ? temporaryPath() : ":memory:"
+        defer { if onFile { try? FileManager.default.removeItem(atPath: path) } }
+        let database = try Database(path: path, migrations: migrations)
+        #expect {
+            try database.read { try $0.execute("INSERT INTO items (name) VALUES ('sneaky')") }
+        } throws: { error in
+            (error as? SQLiteError).map { $0.code & 0xff == 8 } ?? false  // SQLITE_READONLY
+        }
+        try database.write { try $0.execute("INSERT INTO items (name) VALUES ('written')") }
+        #expect(try database.read { try $0.query("SELECT name FROM items") { $0.string(0) } } == ["written"])
+    }
+
+    @Test("a nested transaction is a savepoint: when it throws, only its own changes are undone")
+    func savepoints() throws {
+        let database = try Database(path: ":memory:", migrations: migrations)
+        struct Refused: Error {}
+        try database.write { connection in
+            try connection.execute("INSERT INTO items (name) VALUES ('outer')")
+            do {
+                try connection.transaction {
+                    try connection.execute("INSERT INTO items (name) VALUES ('inner')")
+                    throw Refused()
+                }
+            } catch is Refused {}
+            try connection.transaction {
+                try connection.execute("INSERT INTO items (name) VALUES ('second inner')")
+            }
+        }
+        let names = try database.read { try $0.query("SELECT name FROM items ORDER BY id") { $0.string(0) } }
+        #expect(names == ["outer", "second inner"])
+        #expect(throws: Refused.self) {
+            try database.write { connection in
+                try connection.execute("INSERT INTO items (name) VALUES ('gone')")
+                try connection.transaction { try connection.execute("INSERT INTO items (name) VALUES ('gone too')") }
+                throw Refused()
+            }
+        }
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 2)
+    }
+
+    @Test("fixed SQL stays prepared; one-off SQL is finalized after use; the cache never grows past its bound")
+    func statementCache() throws {
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        let before = connection.cachedStatementCount
+        for count in 1...20 {
+            let marks = Array(repeating: "?", count: count).joined(separator: ", ")
+            _ = try connection.query(
+                "SELECT name FROM items WHERE name IN (\(marks))", Array(repeating: "x", count: count),
+                caching: .oneOff
+            ) { $0.string(0) }
+        }
+        #expect(connection.cachedStatementCount == before)
+        for _ in 0..<3 { _ = try connection.queryOne("SELECT count(*) FROM items") { $0.int(0) } }
+        #expect(connection.cachedStatementCount == before + 1)
+        for index in 0..<1_000 { _ = try connection.queryOne("SELECT \(index)") { $0.int(0) } }
+        #expect(connection.cachedStatementCount <= 256)
+        #expect(
+            try connection.queryOne("SELECT count(*) FROM items") { $0.int(0) } == 0, "an evicted one prepares again")
+    }
 }

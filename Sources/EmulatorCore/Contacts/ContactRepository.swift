@@ -119,7 +119,7 @@ struct ContactRepository {
         let order = filter.newestFirst ? "c.created_at DESC, c.id DESC" : "c.sort_name IS NULL, c.sort_name, c.id"
         return try Page.fetch(
             connection, select: "c.id", from: "FROM \(source) WHERE \(conditions.joined(separator: " AND "))",
-            values: values, order: order, page: page
+            values: values, order: order, caching: dataFilters.conditions.isEmpty ? .cached : .oneOff, page: page
         ) { $0.int(0) }.compactMap { try load(contactID: $0) }
     }
 

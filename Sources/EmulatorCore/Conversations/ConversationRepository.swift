@@ -223,7 +223,8 @@ struct ConversationRepository {
         }
         return try Page.fetch(
             connection, select: "c.id", from: "FROM conversations c WHERE \(conditions.joined(separator: " AND "))",
-            values: values, order: order, page: page
+            values: values, order: order,
+            caching: filter.tags.isEmpty && dataFilters.conditions.isEmpty ? .cached : .oneOff, page: page
         ) { $0.int(0) }.compactMap { try load(conversationID: $0) }
     }
 
@@ -263,7 +264,8 @@ struct ConversationRepository {
             connection, select: "m.id",
             from: "FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE "
                 + conditions.joined(separator: " AND "),
-            values: values, order: "m.created_at DESC, m.id DESC", page: page
+            values: values, order: "m.created_at DESC, m.id DESC", caching: filter.tags.isEmpty ? .cached : .oneOff,
+            page: page
         ) { $0.int(0) }.compactMap { try loadMessage(id: $0, accountID: accountID) }
     }
 

@@ -24,14 +24,16 @@ struct Page<Item> {
 
 extension Page {
     /// Counts the rows of `from` (a `FROM … WHERE …` clause) and reads one page of them in `order`: the one way every
-    /// list is paged.
+    /// list is paged. `caching` is `.oneOff` when the clause was built from a variable number of parts (tags, data
+    /// filters), so that each combination does not stay prepared for good.
     static func fetch(
         _ connection: Connection, select: String, from: String, values: [any SQLiteBindable], order: String,
-        page number: Int, map: (Row) throws -> Item
+        caching: Connection.Caching = .cached, page number: Int, map: (Row) throws -> Item
     ) throws -> Page<Item> {
-        let total = try connection.queryOne("SELECT count(*) \(from)", values) { $0.int(0) } ?? 0
+        let total = try connection.queryOne("SELECT count(*) \(from)", values, caching: caching) { $0.int(0) } ?? 0
         let items = try connection.query(
-            "SELECT \(select) \(from) ORDER BY \(order) LIMIT ? OFFSET ?", values + [size, offset(of: number)], map)
+            "SELECT \(select) \(from) ORDER BY \(order) LIMIT ? OFFSET ?", values + [size, offset(of: number)],
+            caching: caching, map)
         return Page(totalCount: total, items: items)
     }
 
