@@ -29,12 +29,15 @@ let package = Package(
             pkgConfig: "gnutls",
             providers: [.apt(["libgnutls28-dev"])]
         ),
+        // The JSON codec: a strict parser, the value it yields and the one writer. Knows nothing of HTTP or SQL.
+        .target(name: "JSON"),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
         .target(name: "LocalTLS", dependencies: ["CGnuTLS"]),
         .target(name: "SQLiteStore", dependencies: ["CSQLite"]),
         .target(
             name: "EmulatorCore",
             dependencies: [
+                "JSON",
                 "MicroHTTP",
                 "SQLiteStore",
                 .product(name: "Logging", package: "swift-log"),
@@ -44,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "ReamazeEmulator",
-            dependencies: ["EmulatorCore", "MicroHTTP", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["EmulatorCore", "JSON", "MicroHTTP", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "reamaze-emulator",
@@ -57,13 +60,14 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(name: "LocalTLSTests", dependencies: ["LocalTLS", "TestSupport"]),
         .testTarget(name: "ReamazeEmulatorTests", dependencies: ["ReamazeEmulator"]),
         .testTarget(
             name: "EmulatorCoreTests",
-            dependencies: ["EmulatorCore", "MicroHTTP", "SQLiteStore", "TestSupport"]
+            dependencies: ["EmulatorCore", "JSON", "MicroHTTP", "SQLiteStore", "TestSupport"]
         ),
     ]
 )

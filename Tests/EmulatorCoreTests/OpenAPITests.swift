@@ -1,5 +1,6 @@
 import EmulatorCore
 import Foundation
+import JSON
 import Testing
 
 @Suite struct OpenAPITests {

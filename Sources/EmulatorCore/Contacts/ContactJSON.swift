@@ -1,3 +1,5 @@
+import JSON
+
 /// The wire shapes of contacts, identities and notes, with Re:amaze's field names in the spec's order.
 extension JSONWriter {
     mutating func contact(_ contact: ContactRecord) {

@@ -1,3 +1,5 @@
+import JSON
+
 /// A staff user as the handlers and note creators see it.
 struct StaffUser: Sendable {
     let id: Int

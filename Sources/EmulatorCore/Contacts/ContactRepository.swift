@@ -1,3 +1,4 @@
+import JSON
 import SQLiteStore
 
 /// The SQL behind contacts, identities, contact data and notes. Every method runs on a connection the caller holds,

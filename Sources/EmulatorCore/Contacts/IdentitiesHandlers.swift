@@ -1,3 +1,4 @@
+import JSON
 import MicroHTTP
 
 /// `GET/POST /contacts/{identifier}/identities` (spec §3).

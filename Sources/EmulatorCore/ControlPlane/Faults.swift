@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 
 /// A scripted fault (`POST /__emulator/faults`): let `after` matching requests through, then act on the next `times`

@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 
 /// One API request as the journal keeps it: credentials are never stored, and secret fields of bodies are redacted.

@@ -1,3 +1,4 @@
+import JSON
 import MicroHTTP
 
 /// `GET/DELETE /__emulator/requests`.

@@ -1,3 +1,5 @@
+import JSON
+
 /// The wire shapes of conversations and messages, with Re:amaze's field names in the spec's order.
 extension JSONWriter {
     /// The conversation object of spec §5.1; `permaBase` is `{scheme}://{host}` of the request.

@@ -1,3 +1,5 @@
+import JSON
+
 /// Who wrote a conversation or a message: a customer contact (through one of its identities) or a staff user.
 enum Sender: Sendable {
     case contact(ContactRecord)

@@ -1,3 +1,4 @@
+import JSON
 import SQLiteStore
 
 /// The SQL behind conversations and messages. Like ``ContactRepository``, it runs inside the caller's transaction.

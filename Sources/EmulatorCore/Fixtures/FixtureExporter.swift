@@ -1,3 +1,4 @@
+import JSON
 import SQLiteStore
 
 /// Writes the store in the fixtures format (README, "Fixtures format"), so `GET /__emulator/state` can be loaded again

@@ -1,3 +1,4 @@
+import JSON
 import SQLiteStore
 
 /// A fixtures file that cannot be loaded; `path` names the bad entry, e.g. `accounts[0].contacts[3].identities[1]`.

@@ -1,3 +1,5 @@
+import JSON
+
 /// The request's parameters as Rails would see them: the query string, then the top-level keys of a JSON object
 /// body, the body winning (spec §1.5).
 struct Parameters {

@@ -1,3 +1,4 @@
+import JSON
 import SQLiteStore
 
 /// A brand of an account (spec §1.1).

@@ -1,3 +1,4 @@
+import JSON
 import SQLiteStore
 
 /// Custom attributes one level deep (`data` of contacts and conversations), stored a row per key so that

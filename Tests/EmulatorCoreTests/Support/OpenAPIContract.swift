@@ -1,5 +1,6 @@
 import EmulatorCore
 import Foundation
+import JSON
 import Testing
 
 /// Checks every API response a test receives against `Sources/EmulatorCore/OpenAPI/openapi.yaml`: the status must be

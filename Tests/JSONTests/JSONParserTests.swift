@@ -1,4 +1,4 @@
-import EmulatorCore
+import JSON
 import Testing
 
 /// The request-body parser, case by case in the manner of JSONTestSuite: documents every parser must accept (with the

@@ -1,0 +1,58 @@
+import JSON
+import Testing
+
+/// The one writer of response JSON: compact, keys in the order written, strings escaped as RFC 8259 requires.
+@Suite struct JSONWriterTests {
+    @Test("objects, arrays, nulls, numbers and booleans come out compact, in the order written")
+    func structure() {
+        let bytes = JSONWriter.encode { writer in
+            writer.object { writer in
+                writer.field("name", "Bob")
+                writer.field("nickname", nil as String?)
+                writer.field("count", 3)
+                writer.field("missing", nil as Int?)
+                writer.key("flags")
+                writer.array { writer in
+                    writer.bool(true)
+                    writer.bool(false)
+                    writer.null()
+                    writer.object { _ in }
+                    writer.array { _ in }
+                }
+            }
+        }
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == #"{"name":"Bob","nickname":null,"count":3,"missing":null,"flags":[true,false,null,{},[]]}"#)
+    }
+
+    @Test(
+        "strings escape quotes, backslashes and every control character; other characters pass as UTF-8",
+        arguments: [
+            ("plain", #""plain""#),
+            ("say \"hi\"", #""say \"hi\"""#),
+            (#"back\slash"#, #""back\\slash""#),
+            ("line\nbreak\r\ttab", #""line\nbreak\r\ttab""#),
+            ("\u{0}\u{1}\u{8}\u{C}\u{1F}", #""\u0000\u0001\u0008\u000c\u001f""#),
+            ("/ é 😀 \u{2028}", "\"/ é 😀 \u{2028}\""),
+        ])
+    func escaping(text: String, expected: String) {
+        #expect(String(decoding: JSONWriter.encode { $0.string(text) }, as: UTF8.self) == expected)
+    }
+
+    @Test("a parsed value is written back byte for byte when it was compact: member order and number literals kept")
+    func roundTrip() throws {
+        let documents = [
+            #"{"b":1,"a":[1.50,-0,2e10,true,null,"x"],"nested":{"z":{},"y":[]}}"#,
+            #"["\u00e9 is written as UTF-8",{"k":"v"}]"#,
+        ]
+        for document in documents {
+            let value = try JSONParser.parse(Array(document.utf8))
+            let written = String(decoding: JSONWriter.encode { $0.value(value) }, as: UTF8.self)
+            #expect(try JSONParser.parse(Array(written.utf8)) == value)
+        }
+        let compact = #"{"b":1,"a":[1.50,-0,2e10,true,null,"x"],"nested":{"z":{},"y":[]}}"#
+        let value = try JSONParser.parse(Array(compact.utf8))
+        #expect(String(decoding: JSONWriter.encode { $0.value(value) }, as: UTF8.self) == compact)
+    }
+}
