@@ -64,25 +64,34 @@ import Testing
 
 @Suite struct RouterTests {
     static let router = Router<String>(routes: [
-        Route("contacts", [("GET", "list"), ("POST", "create")]),
-        Route("contacts/:identifier", [("GET", "show"), ("PUT", "update")]),
-        Route("contacts/:identifier/notes/:note_id", [("PUT", "note"), ("DELETE", "remove")]),
-        Route("contacts/search", [("GET", "never: the capture above is listed first")]),
+        Route("contacts", [(.get, "list"), (.post, "create")]),
+        Route("contacts/:identifier", [(.get, "show"), (.put, "update")]),
+        Route("contacts/:identifier/notes/:note_id", [(.put, "note"), (.delete, "remove")]),
+        Route("contacts/search", [(.get, "never: the parameter route above is listed first")]),
     ])
 
     @Test(
-        "matches literal segments and captures, in pattern order; the first listed pattern wins",
+        "matches literal segments and named parameters; the first listed pattern wins",
         arguments: [
-            ("GET", ["contacts"], "list", []),
-            ("POST", ["contacts"], "create", []),
-            ("PUT", ["contacts", "bob@x.io"], "update", ["bob@x.io"]),
-            ("GET", ["contacts", "search"], "show", ["search"]),
-            ("DELETE", ["contacts", "a/b", "notes", "7"], "remove", ["a/b", "7"]),
+            ("GET", ["contacts"], "list", [:]),
+            ("POST", ["contacts"], "create", [:]),
+            ("PUT", ["contacts", "bob@x.io"], "update", ["identifier": "bob@x.io"]),
+            ("GET", ["contacts", "search"], "show", ["identifier": "search"]),
+            ("DELETE", ["contacts", "a/b", "notes", "7"], "remove", ["identifier": "a/b", "note_id": "7"]),
         ])
-    func matches(method: String, segments: [String], handler: String, captures: [String]) throws {
+    func matches(method: String, segments: [String], handler: String, parameters: [String: String]) throws {
         let match = try Self.router.match(method: method, segments: segments)
         #expect(match.handler == handler)
-        #expect(match.captures == captures)
+        #expect(match.parameters == PathParameters(parameters))
+        for (name, value) in parameters { #expect(try match.parameters.require(name) == value) }
+    }
+
+    @Test("a parameter the route does not capture is an error to log, not a crash")
+    func missingParameter() throws {
+        let match = try Self.router.match(method: "GET", segments: ["contacts", "bob"])
+        #expect(throws: MissingPathParameter.self) { try match.parameters.require("note_id") }
+        let response = APIError.from(MissingPathParameter(name: "note_id")).response
+        #expect(response.status == 500)
     }
 
     @Test("an unknown path is 404; a known path with another method is 405 listing the path's methods")
@@ -95,13 +104,14 @@ import Testing
                 return false
             }
         }
-        #expect {
-            try Self.router.match(method: "DELETE", segments: ["contacts", "bob"])
-        } throws: { error in
-            if case APIError.methodNotAllowed(let allow) = error { return allow == ["GET", "PUT"] }
-            return false
+        for method in ["DELETE", "PATCH", "get", "BREW"] {
+            #expect {
+                try Self.router.match(method: method, segments: ["contacts", "bob"])
+            } throws: { error in
+                if case APIError.methodNotAllowed(let allow) = error { return allow == ["GET", "PUT"] }
+                return false
+            }
         }
-        #expect(throws: (any Error).self) { try Self.router.match(method: "get", segments: ["contacts"]) }
     }
 }
 

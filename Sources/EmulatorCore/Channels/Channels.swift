@@ -99,8 +99,8 @@ extension JSONWriter {
 /// `GET /channels` and `GET /channels/{slug}` (spec §7).
 enum ChannelsHandlers {
     static let routes: [Route<RouteHandler>] = [
-        Route("channels", [("GET", list)]),
-        Route("channels/:slug", [("GET", show)]),
+        Route("channels", [(.get, list)]),
+        Route("channels/:slug", [(.get, show)]),
     ]
 
     static func list(_ context: RequestContext) throws -> HTTPResponse {
@@ -113,7 +113,8 @@ enum ChannelsHandlers {
 
     static func show(_ context: RequestContext) throws -> HTTPResponse {
         let channel = try context.database.read { connection in
-            try ChannelRepository(connection: connection).channel(brandID: context.brand.id, slug: context.captures[0])
+            try ChannelRepository(connection: connection).channel(
+                brandID: context.brand.id, slug: try context.pathParameters.require("slug"))
         }
         guard let channel else { throw APIError.notFound }
         return JSONResponse.make { $0.channel(channel) }

@@ -11,13 +11,13 @@ extension RequestContext {
         return type
     }
 
-    /// Validates `identifier_type` and finds the contact named by the first path capture (spec §2.2).
+    /// Validates `identifier_type` and finds the contact named by the `identifier` path parameter (spec §2.2).
     /// - Throws: a 422 for a bad `identifier_type`, ``APIError/notFound`` when no contact holds the identity.
     func contactID(in connection: Connection) throws -> Int {
         let type = try identifierType()
         guard
             let id = try ContactRepository(connection: connection).contactID(
-                accountID: accountID, type: type, identifier: captures[0])
+                accountID: accountID, type: type, identifier: try pathParameters.require("identifier"))
         else { throw APIError.notFound }
         return id
     }

@@ -3,8 +3,8 @@ import MicroHTTP
 /// `GET/POST /contacts` and `GET/PUT /contacts/{identifier}` (spec §2).
 enum ContactsHandlers {
     static let routes: [Route<RouteHandler>] = [
-        Route("contacts", [("GET", list), ("POST", create)]),
-        Route("contacts/:identifier", [("GET", show), ("PUT", update)]),
+        Route("contacts", [(.get, list), (.post, create)]),
+        Route("contacts/:identifier", [(.get, show), (.put, update)]),
     ]
 
     /// `GET /contacts`: the account's contacts, filtered and paged (§2.3).

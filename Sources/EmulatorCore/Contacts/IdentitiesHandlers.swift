@@ -4,7 +4,7 @@ import MicroHTTP
 /// `GET/POST /contacts/{identifier}/identities` (spec §3).
 enum IdentitiesHandlers {
     static let routes: [Route<RouteHandler>] = [
-        Route("contacts/:identifier/identities", [("GET", list), ("POST", attach)])
+        Route("contacts/:identifier/identities", [(.get, list), (.post, attach)])
     ]
 
     /// The types `POST …/identities` accepts; `facebook` has its own refusal (§3.3).

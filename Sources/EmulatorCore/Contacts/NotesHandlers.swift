@@ -4,8 +4,8 @@ import SQLiteStore
 /// `GET/POST /contacts/{identifier}/notes` and `PUT/DELETE …/notes/{note_id}` (spec §4).
 enum NotesHandlers {
     static let routes: [Route<RouteHandler>] = [
-        Route("contacts/:identifier/notes", [("GET", list), ("POST", create)]),
-        Route("contacts/:identifier/notes/:note_id", [("PUT", update), ("DELETE", delete)]),
+        Route("contacts/:identifier/notes", [(.get, list), (.post, create)]),
+        Route("contacts/:identifier/notes/:note_id", [(.put, update), (.delete, delete)]),
     ]
 
     /// `GET …/notes`: a bare array, oldest first (§4.2).
@@ -62,7 +62,7 @@ enum NotesHandlers {
     /// The contact and the note of the path; 404 when the note id is not an integer, unknown, or another contact's.
     private static func existingNote(_ context: RequestContext, _ connection: Connection) throws -> (Int, Int) {
         let contactID = try context.contactID(in: connection)
-        guard let noteID = Int(context.captures[1]),
+        guard let noteID = Int(try context.pathParameters.require("note_id")),
             try ContactRepository(connection: connection).note(id: noteID, contactID: contactID) != nil
         else { throw APIError.notFound }
         return (contactID, noteID)

@@ -6,7 +6,8 @@ import SQLiteStore
 struct ControlContext {
     let emulator: Emulator
     let request: HTTPRequest
-    let captures: [String]
+    /// The route's named path parameters, percent-decoded.
+    let pathParameters: PathParameters
     /// The JSON object body; `{}` when empty.
     let body: JSONObject
 
@@ -57,21 +58,21 @@ struct ControlPlane {
 
     static let router = Router<ControlHandler>(
         routes: [
-            Route("health", [("GET", HealthAndSettings.health)]),
-            Route("openapi.yaml", [("GET", HealthAndSettings.openAPI)]),
-            Route("config", [("GET", HealthAndSettings.config), ("PUT", HealthAndSettings.updateConfig)]),
-            Route("clock", [("GET", HealthAndSettings.clock), ("PUT", HealthAndSettings.setClock)]),
-            Route("accounts", [("GET", Tenants.list), ("POST", Tenants.create)]),
-            Route("accounts/:id", [("DELETE", Tenants.delete)]),
-            Route("accounts/:id/reset", [("POST", Tenants.reset)]),
-            Route("reset", [("POST", StateControl.resetAll)]),
-            Route("state", [("GET", StateControl.export), ("PUT", StateControl.importState)]),
-            Route("snapshots", [("GET", StateControl.listSnapshots), ("POST", StateControl.saveSnapshot)]),
-            Route("snapshots/:name", [("DELETE", StateControl.deleteSnapshot)]),
-            Route("snapshots/:name/restore", [("POST", StateControl.restoreSnapshot)]),
-            Route("requests", [("GET", JournalControl.list), ("DELETE", JournalControl.clear)]),
-            Route("faults", [("GET", FaultControl.list), ("POST", FaultControl.add), ("DELETE", FaultControl.clear)]),
-            Route("faults/:id", [("DELETE", FaultControl.remove)]),
+            Route("health", [(.get, HealthAndSettings.health)]),
+            Route("openapi.yaml", [(.get, HealthAndSettings.openAPI)]),
+            Route("config", [(.get, HealthAndSettings.config), (.put, HealthAndSettings.updateConfig)]),
+            Route("clock", [(.get, HealthAndSettings.clock), (.put, HealthAndSettings.setClock)]),
+            Route("accounts", [(.get, Tenants.list), (.post, Tenants.create)]),
+            Route("accounts/:id", [(.delete, Tenants.delete)]),
+            Route("accounts/:id/reset", [(.post, Tenants.reset)]),
+            Route("reset", [(.post, StateControl.resetAll)]),
+            Route("state", [(.get, StateControl.export), (.put, StateControl.importState)]),
+            Route("snapshots", [(.get, StateControl.listSnapshots), (.post, StateControl.saveSnapshot)]),
+            Route("snapshots/:name", [(.delete, StateControl.deleteSnapshot)]),
+            Route("snapshots/:name/restore", [(.post, StateControl.restoreSnapshot)]),
+            Route("requests", [(.get, JournalControl.list), (.delete, JournalControl.clear)]),
+            Route("faults", [(.get, FaultControl.list), (.post, FaultControl.add), (.delete, FaultControl.clear)]),
+            Route("faults/:id", [(.delete, FaultControl.remove)]),
         ])
 
     func handle(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -95,7 +96,7 @@ struct ControlPlane {
             }
             if request.bodyExceededLimit { throw APIError.payloadTooLarge }
             return try route.handler(
-                ControlContext(emulator: emulator, request: request, captures: route.captures, body: body))
+                ControlContext(emulator: emulator, request: request, pathParameters: route.parameters, body: body))
         } catch let error as ControlError {
             return APIError.plain(error.status, error.message)
         } catch let error as FixtureError {

@@ -83,8 +83,9 @@ enum FaultControl {
     }
 
     static func remove(_ context: ControlContext) throws -> HTTPResponse {
-        guard let id = Int(context.captures[0]), context.emulator.faults.remove(id: id) else {
-            throw ControlError.notFound("no fault \(context.captures[0])")
+        let given = try context.pathParameters.require("id")
+        guard let id = Int(given), context.emulator.faults.remove(id: id) else {
+            throw ControlError.notFound("no fault \(given)")
         }
         return JSONResponse.make { $0.object { $0.field("deleted", id) } }
     }

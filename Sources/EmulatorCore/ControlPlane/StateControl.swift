@@ -67,18 +67,20 @@ enum StateControl {
     }
 
     static func restoreSnapshot(_ context: ControlContext) throws -> HTTPResponse {
-        guard let named = context.emulator.snapshots.named(context.captures[0]) else {
-            throw ControlError.notFound("no snapshot \(context.captures[0])")
+        let name = try context.pathParameters.require("name")
+        guard let named = context.emulator.snapshots.named(name) else {
+            throw ControlError.notFound("no snapshot \(name)")
         }
         try context.emulator.database.restore(named.snapshot)
         return JSONResponse.make { $0.snapshot(named) }
     }
 
     static func deleteSnapshot(_ context: ControlContext) throws -> HTTPResponse {
-        guard context.emulator.snapshots.remove(context.captures[0]) else {
-            throw ControlError.notFound("no snapshot \(context.captures[0])")
+        let name = try context.pathParameters.require("name")
+        guard context.emulator.snapshots.remove(name) else {
+            throw ControlError.notFound("no snapshot \(name)")
         }
-        return JSONResponse.make { $0.object { $0.field("deleted", context.captures[0]) } }
+        return JSONResponse.make { $0.object { $0.field("deleted", name) } }
     }
 }
 

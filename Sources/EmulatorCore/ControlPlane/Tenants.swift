@@ -126,9 +126,10 @@ enum Tenants {
     }
 
     private static func accountID(_ context: ControlContext) throws -> Int {
-        guard let id = Int(context.captures[0]),
+        let given = try context.pathParameters.require("id")
+        guard let id = Int(given),
             try context.emulator.database.read({ try AccountStore.exists($0, accountID: id) })
-        else { throw ControlError.notFound("no account \(context.captures[0])") }
+        else { throw ControlError.notFound("no account \(given)") }
         return id
     }
 

@@ -4,8 +4,8 @@ import SQLiteStore
 /// `GET/POST /conversations` and `GET/PUT /conversations/{slug}` (spec §5).
 enum ConversationsHandlers {
     static let routes: [Route<RouteHandler>] = [
-        Route("conversations", [("GET", list), ("POST", create)]),
-        Route("conversations/:slug", [("GET", show), ("PUT", update)]),
+        Route("conversations", [(.get, list), (.post, create)]),
+        Route("conversations/:slug", [(.get, show), (.put, update)]),
     ]
 
     // MARK: GET /conversations
@@ -99,7 +99,7 @@ enum ConversationsHandlers {
     /// Resolves the path's conversation (§5.5); `id_type` is honoured on every conversation route.
     /// - Throws: a 422 for a bad `id_type` or a missing `category`, else ``APIError/notFound``.
     static func conversationID(_ context: RequestContext, _ connection: Connection) throws -> Int {
-        let key = context.captures[0]
+        let key = try context.pathParameters.require("slug")
         let repository = ConversationRepository(connection: connection)
         let parameters = context.parameters
         var found: Int?

@@ -44,8 +44,8 @@ enum MessageSenders {
 /// `GET /messages`, `GET/POST /conversations/{slug}/messages` (spec §6).
 enum MessagesHandlers {
     static let routes: [Route<RouteHandler>] = [
-        Route("messages", [("GET", listAll)]),
-        Route("conversations/:slug/messages", [("GET", listInConversation), ("POST", create)]),
+        Route("messages", [(.get, listAll)]),
+        Route("conversations/:slug/messages", [(.get, listInConversation), (.post, create)]),
     ]
 
     /// Every message of the brand, newest first.

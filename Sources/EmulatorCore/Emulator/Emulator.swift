@@ -174,7 +174,7 @@ public final class Emulator: Sendable {
             let body = try Self.parseBody(request.body)
             let context = RequestContext(
                 staff: staff, brand: brand, parameters: Parameters(query: request.query, body: body),
-                body: body, captures: route.captures, now: now, database: database, requestHost: host,
+                body: body, pathParameters: route.parameters, now: now, database: database, requestHost: host,
                 isSecure: request.isSecure)
             return try route.handler(context)
         }

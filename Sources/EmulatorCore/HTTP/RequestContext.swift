@@ -20,8 +20,8 @@ struct RequestContext {
     let parameters: Parameters
     /// The JSON object body; `{}` when the body was empty.
     let body: JSONObject
-    /// The decoded path segments captured by the route, in order.
-    let captures: [String]
+    /// The route's named path parameters, percent-decoded.
+    let pathParameters: PathParameters
     /// The time of this request, from the injected environment.
     let now: Timestamp
     /// The store.
