@@ -29,14 +29,21 @@ struct ControlContext {
     }
 }
 
-/// What a control-plane handler answers or refuses with; errors are `{"error": "..."}` bodies.
-struct ControlError: Error {
+/// What a control-plane handler refuses with: a status and a `{"error": "..."}` body.
+struct ControlError: HTTPResponseError {
     let status: Int
     let message: String
+    var extraHeaders: [(String, String)] = []
 
     static func badRequest(_ message: String) -> ControlError { ControlError(status: 400, message: message) }
     static func notFound(_ message: String) -> ControlError { ControlError(status: 404, message: message) }
     static func conflict(_ message: String) -> ControlError { ControlError(status: 409, message: message) }
+    /// A missing or wrong admin token.
+    static let unauthorized = ControlError(
+        status: 401, message: "Unauthorized",
+        extraHeaders: [("WWW-Authenticate", "Bearer realm=\"reamaze-emulator\"")])
+
+    var response: HTTPResponse { APIError.plain(status, message, extraHeaders: extraHeaders) }
 }
 
 typealias ControlHandler = @Sendable (ControlContext) throws -> HTTPResponse
@@ -75,33 +82,24 @@ struct ControlPlane {
             Route("faults/:id", [(.delete, FaultControl.remove)]),
         ])
 
+    /// Answers a control-plane request; what it throws is rendered by the one error mapping, as for the API.
     func handle(_ request: HTTPRequest) throws -> HTTPResponse {
-        do {
-            let segments = try Emulator.decodedSegments(Array(request.rawSegments.dropFirst()))
-            let route = try Self.router.match(method: request.method, segments: segments)
-            if let token = emulator.configuration.adminToken, segments != ["health"], segments != ["openapi.yaml"] {
-                let expected = Array("Bearer \(token)".utf8)
-                let given = Array((request.header("Authorization") ?? "").trimmed.utf8)
-                guard Authenticator.constantTimeEquals(expected, given) else {
-                    var response = APIError.plain(401, "Unauthorized")
-                    response.headers.append((name: "WWW-Authenticate", value: "Bearer realm=\"reamaze-emulator\""))
-                    return response
-                }
-            }
-            let body: JSONObject
-            do {
-                body = try Emulator.parseBody(request.body)
-            } catch {
-                throw ControlError.badRequest("the body must be a JSON object")
-            }
-            if request.bodyExceededLimit { throw APIError.payloadTooLarge }
-            return try route.handler(
-                ControlContext(emulator: emulator, request: request, pathParameters: route.parameters, body: body))
-        } catch let error as ControlError {
-            return APIError.plain(error.status, error.message)
-        } catch let error as FixtureError {
-            return APIError.plain(422, error.description)
+        let segments = try Emulator.decodedSegments(Array(request.rawSegments.dropFirst()))
+        let route = try Self.router.match(method: request.method, segments: segments)
+        if let token = emulator.configuration.adminToken, segments != ["health"], segments != ["openapi.yaml"] {
+            let expected = Array("Bearer \(token)".utf8)
+            let given = Array((request.header("Authorization") ?? "").trimmed.utf8)
+            guard Authenticator.constantTimeEquals(expected, given) else { throw ControlError.unauthorized }
         }
+        let body: JSONObject
+        do {
+            body = try Emulator.parseBody(request.body)
+        } catch {
+            throw ControlError.badRequest("the body must be a JSON object")
+        }
+        if request.bodyExceededLimit { throw APIError.payloadTooLarge }
+        return try route.handler(
+            ControlContext(emulator: emulator, request: request, pathParameters: route.parameters, body: body))
     }
 }
 

@@ -113,8 +113,8 @@ public final class Emulator: Sendable {
         do {
             response = try body(&accountID)
         } catch {
-            let apiError = APIError.from(error)
-            if apiError.isServerFault {
+            let rendered = APIError.from(error)
+            if (rendered as? APIError)?.isServerFault == true {
                 var metadata: Logger.Metadata = [
                     "request_id": "\(exchange.id)", "method": "\(exchange.request.method)",
                     "path": "\(exchange.request.rawPath)", "error": "\(String(describing: error))",
@@ -122,7 +122,7 @@ public final class Emulator: Sendable {
                 if let store = error as? SQLiteError { metadata["sqlite_code"] = "\(store.code)" }
                 logger.error("request failed", metadata: metadata)
             }
-            response = apiError.response
+            response = rendered.response
         }
         if response.deferral != nil { return response }
         let request = exchange.request

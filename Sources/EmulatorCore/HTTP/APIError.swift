@@ -43,8 +43,24 @@ public struct ValidationErrors: Error, Sendable, Equatable {
     }
 }
 
+/// An error that carries its own answer. Whatever is thrown on the way to a response either conforms (the API's
+/// errors, validation errors, the control plane's and the fixtures') or is mapped by ``APIError/from(_:)``.
+protocol HTTPResponseError: Error {
+    /// The status, headers and JSON body to answer with.
+    var response: HTTPResponse { get }
+}
+
+extension ValidationErrors: HTTPResponseError {
+    var response: HTTPResponse { APIError.validation(self).response }
+}
+
+extension FixtureError: HTTPResponseError {
+    /// 422 `{"error":"<path>: <problem>"}`.
+    var response: HTTPResponse { APIError.plain(422, description) }
+}
+
 /// Every error the API answers, rendered in exactly one place (``APIError/response``).
-public enum APIError: Error, Sendable {
+public enum APIError: HTTPResponseError, Sendable {
     case malformedJSON
     case bodyNotAnObject
     case unauthorized
@@ -63,18 +79,18 @@ public enum APIError: Error, Sendable {
     case serviceUnavailable
     case internalError
 
-    /// Maps any error thrown below the handlers to the API's answer. A constraint the store enforces is a 409 naming
-    /// the taken field, a store that stays locked a 503 with `Retry-After: 1`; any other SQLite failure and anything
-    /// unexpected is a generic 500: the detail goes to the log, never to the client.
-    static func from(_ error: any Error) -> APIError {
+    /// The one mapping of anything thrown below `Emulator.handle` to its answer, for the API and the control plane
+    /// alike. An ``HTTPResponseError`` answers for itself; a JSON syntax error is 400; a constraint the store
+    /// enforces is a 409 naming the taken field, a store that stays locked a 503 with `Retry-After: 1`; any other
+    /// SQLite failure and anything unexpected is a generic 500: the detail goes to the log, never to the client.
+    static func from(_ error: any Error) -> any HTTPResponseError {
         switch error {
-        case let apiError as APIError: apiError
-        case let validation as ValidationErrors: .validation(validation)
-        case is JSONParseError: .malformedJSON
-        case let store as SQLiteError where store.isBusy: .storeBusy
+        case let known as any HTTPResponseError: known
+        case is JSONParseError: APIError.malformedJSON
+        case let store as SQLiteError where store.isBusy: APIError.storeBusy
         case let store as SQLiteError where store.isConstraintViolation:
-            .conflict(store.takenColumn.map { "\($0) has already been taken" } ?? "conflicts with stored data")
-        default: .internalError
+            APIError.conflict(store.takenColumn.map { "\($0) has already been taken" } ?? "conflicts with stored data")
+        default: APIError.internalError
         }
     }
 
