@@ -57,6 +57,28 @@ struct ChannelRepository {
         }
     }
 
+    /// Inserts a channel and returns its id; `type` is the channel type (1 Email, …).
+    func insert(
+        brandID: Int, name: String, slug: String, email: String, type: Int, visibility: Int, createdAt: Timestamp
+    ) throws -> Int {
+        try connection.queryOne(
+            """
+            INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """, [brandID, name, slug, email, type, visibility, createdAt.milliseconds, createdAt.milliseconds]
+        ) { $0.int(0) } ?? 0
+    }
+
+    /// Gives every brand that has none a `support` email channel at `support@{brand url}`.
+    func ensureSupportChannels(now: Timestamp) throws {
+        try connection.execute(
+            """
+            INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
+            SELECT b.id, 'Support', 'support', 'support@' || b.url, 1, 1, ?1, ?1 FROM brands b
+            WHERE NOT EXISTS (SELECT 1 FROM channels c WHERE c.brand_id = b.id AND c.slug = 'support')
+            """, [now.milliseconds])
+    }
+
     /// One page of the brand's channels, oldest first.
     func list(brandID: Int, page: Int) throws -> Page<ChannelRecord> {
         try Page.fetch(

@@ -31,10 +31,11 @@ enum StateControl {
             // The control plane parsed the body already; a state document can be large, so it is not parsed twice.
             let loader = FixtureLoader(connection: connection, now: now)
             if let accountID {
-                guard try AccountStore.exists(connection, accountID: accountID) else {
+                let accounts = AccountRepository(connection: connection)
+                guard try accounts.exists(accountID: accountID) else {
                     throw ControlError.notFound("no account \(accountID)")
                 }
-                try AccountStore.empty(connection, accountID: accountID, keeping: .accountOnly)
+                try accounts.empty(accountID: accountID, keeping: .accountOnly)
                 try loader.load(document: .object(context.body), intoAccount: accountID)
             } else {
                 try Store.deleteEverything(connection)

@@ -17,40 +17,32 @@ enum Tenants {
         if let login, !Formats.isEmail(login) { throw ControlError.badRequest("login must be an email address") }
         let now = context.emulator.clock.now()
         let created = try context.emulator.database.write { connection in
-            if let brand, try hostLabelTaken(brand, connection) {
-                throw ControlError.conflict("brand \(brand) is taken")
-            }
-            if let login, try emailTaken(login, connection) { throw ControlError.conflict("login \(login) is taken") }
-            let accountID =
-                try connection.queryOne(
-                    "INSERT INTO accounts (name) VALUES (?) RETURNING id", [name ?? "Tenant"]
-                ) { $0.int(0) } ?? 0
-            if name == nil {
-                try connection.execute("UPDATE accounts SET name = ? WHERE id = ?", ["Tenant \(accountID)", accountID])
-            }
+            let (accounts, brands, staff) = (
+                AccountRepository(connection: connection), BrandRepository(connection: connection),
+                StaffRepository(connection: connection)
+            )
+            if let brand, try brands.hostLabelTaken(brand) { throw ControlError.conflict("brand \(brand) is taken") }
+            if let login, try staff.emailTaken(login) { throw ControlError.conflict("login \(login) is taken") }
+            let accountID = try accounts.insert(name: name ?? "Tenant")
+            if name == nil { try accounts.rename(accountID: accountID, to: "Tenant \(accountID)") }
             // A generated name may already be in use (an imported state can hold `tenant-7`): take the first free
             // one of tenant-<id>, tenant-<id>-2, … for the brand and the login alike.
             let generated = try Slug.unique(for: nil, base: "tenant-\(accountID)") { candidate in
-                try (brand == nil && hostLabelTaken(candidate, connection))
-                    || (login == nil && emailTaken("\(candidate)@example.com", connection))
+                try (brand == nil && brands.hostLabelTaken(candidate))
+                    || (login == nil && staff.emailTaken("\(candidate)@example.com"))
             }
             let label = brand ?? generated
             let email = login ?? "\(generated)@example.com"
-            let brandID =
-                try connection.queryOne(
-                    "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, 1) RETURNING id",
-                    [accountID, name ?? "Tenant \(accountID)", label, "\(label).example.com"]
-                ) { $0.int(0) } ?? 0
-            try connection.execute(
-                """
-                INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
-                VALUES (?, 'Support', 'support', ?, 1, 1, ?, ?)
-                """, [brandID, "support@\(label).example.com", now.milliseconds, now.milliseconds])
-            try connection.execute(
-                """
-                INSERT INTO staff (account_id, name, email, api_token, role_name, is_admin, created_at)
-                VALUES (?, ?, ?, ?, 'Administrator', 1, ?)
-                """, [accountID, "Tenant Admin", email, token, now.milliseconds])
+            let brandID = try brands.insert(
+                accountID: accountID, name: name ?? "Tenant \(accountID)", hostLabel: label,
+                url: "\(label).example.com",
+                isDefault: true)
+            _ = try ChannelRepository(connection: connection).insert(
+                brandID: brandID, name: "Support", slug: "support", email: "support@\(label).example.com", type: 1,
+                visibility: 1, createdAt: now)
+            _ = try staff.insert(
+                accountID: accountID, name: "Tenant Admin", email: email, token: token, password: nil,
+                role: "Administrator", isAdmin: true, createdAt: now)
             return (accountID: accountID, login: email, brand: label)
         }
         return JSONResponse.make { writer in
@@ -106,7 +98,7 @@ enum Tenants {
     static func delete(_ context: ControlContext) throws -> HTTPResponse {
         let accountID = try self.accountID(context)
         try context.emulator.database.write { connection in
-            try connection.execute("DELETE FROM accounts WHERE id = ?", [accountID])
+            try AccountRepository(connection: connection).delete(accountID: accountID)
         }
         return JSONResponse.make { $0.object { $0.field("deleted", accountID) } }
     }
@@ -115,7 +107,7 @@ enum Tenants {
     static func reset(_ context: ControlContext) throws -> HTTPResponse {
         let accountID = try self.accountID(context)
         let removed = try context.emulator.database.writeWithoutForeignKeyChecks { connection in
-            try AccountStore.empty(connection, accountID: accountID, keeping: .staffBrandsAndChannels)
+            try AccountRepository(connection: connection).empty(accountID: accountID, keeping: .staffBrandsAndChannels)
         }
         return JSONResponse.make { writer in
             writer.object { writer in
@@ -128,17 +120,9 @@ enum Tenants {
     private static func accountID(_ context: ControlContext) throws -> Int {
         let given = try context.pathParameters.require("id")
         guard let id = Int(given),
-            try context.emulator.database.read({ try AccountStore.exists($0, accountID: id) })
+            try context.emulator.database.read({ try AccountRepository(connection: $0).exists(accountID: id) })
         else { throw ControlError.notFound("no account \(given)") }
         return id
-    }
-
-    private static func hostLabelTaken(_ label: String, _ connection: Connection) throws -> Bool {
-        try connection.queryOne("SELECT 1 FROM brands WHERE host_label = ?", [label]) { _ in true } ?? false
-    }
-
-    private static func emailTaken(_ email: String, _ connection: Connection) throws -> Bool {
-        try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [email]) { _ in true } ?? false
     }
 
     private static func isHostLabel(_ text: String) -> Bool {

@@ -57,11 +57,12 @@ struct FixtureLoader {
         let account = try node.object()
         let name = try account.required("name").string()
         let accountID: Int
+        let accounts = AccountRepository(connection: connection)
         if let existingID {
-            try connection.execute("UPDATE accounts SET name = ? WHERE id = ?", [name, existingID])
+            try accounts.rename(accountID: existingID, to: name)
             accountID = existingID
         } else {
-            accountID = try insertReturningID("INSERT INTO accounts (name) VALUES (?) RETURNING id", [name])
+            accountID = try mappingConstraints(at: nil) { try accounts.insert(name: name) }
         }
         var brandIDs: [String: Int] = [:]
         let brands = try account.required("brands").array()
@@ -70,42 +71,40 @@ struct FixtureLoader {
             let brand = try brandNode.object()
             let label = try brand.required("host").string().lowercased()
             let isDefault = try brand.optional("default")?.bool() ?? (index == 0)
-            let brandID = try insertReturningID(
-                "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                [accountID, try brand.required("name").string(), label, try brand.required("url").string(), isDefault],
-                at: brandNode)
+            let brandName = try brand.required("name").string()
+            let url = try brand.required("url").string()
+            let brandID = try mappingConstraints(at: brandNode) {
+                try BrandRepository(connection: connection).insert(
+                    accountID: accountID, name: brandName, hostLabel: label, url: url, isDefault: isDefault)
+            }
             brandIDs[label] = brandID
             for channelNode in try brand.optional("channels")?.array() ?? [] {
                 let channel = try channelNode.object()
                 let email = try channel.required("email").email()
                 let slug = try channel.optional("slug")?.string() ?? String(email.prefix { $0 != "@" })
                 let created = try channel.optional("created_at")?.timestamp() ?? now
-                _ = try insertReturningID(
-                    """
-                    INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                    """,
-                    [
-                        brandID, try channel.required("name").string(), slug, email,
-                        try channel.optional("channel")?.int() ?? 1, try channel.optional("visibility")?.int() ?? 1,
-                        created.milliseconds, created.milliseconds,
-                    ], at: channelNode)
+                let channelName = try channel.required("name").string()
+                let type = try channel.optional("channel")?.int() ?? 1
+                let visibility = try channel.optional("visibility")?.int() ?? 1
+                _ = try mappingConstraints(at: channelNode) {
+                    try ChannelRepository(connection: connection).insert(
+                        brandID: brandID, name: channelName, slug: slug, email: email, type: type,
+                        visibility: visibility, createdAt: created)
+                }
             }
         }
         for staffNode in try account.optional("staff")?.array() ?? [] {
             let staff = try staffNode.object()
             let admin = try staff.optional("admin")?.bool() ?? false
-            _ = try insertReturningID(
-                """
-                INSERT INTO staff (account_id, name, email, api_token, password, role_name, is_admin, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """,
-                [
-                    accountID, try staff.optional("name")?.string(), try staff.required("email").email(),
-                    try staff.optional("token")?.string(), try staff.optional("password")?.string(),
-                    try staff.optional("role")?.string() ?? (admin ? "Administrator" : "Staff"), admin,
-                    (try staff.optional("created_at")?.timestamp() ?? now).milliseconds,
-                ], at: staffNode)
+            let (name, email) = (try staff.optional("name")?.string(), try staff.required("email").email())
+            let (token, password) = (try staff.optional("token")?.string(), try staff.optional("password")?.string())
+            let role = try staff.optional("role")?.string() ?? (admin ? "Administrator" : "Staff")
+            let created = try staff.optional("created_at")?.timestamp() ?? now
+            _ = try mappingConstraints(at: staffNode) {
+                try self.staff.insert(
+                    accountID: accountID, name: name, email: email, token: token, password: password, role: role,
+                    isAdmin: admin, createdAt: created)
+            }
         }
         for contact in try account.optional("contacts")?.array() ?? [] {
             try loadContact(contact, accountID: accountID)
@@ -265,12 +264,6 @@ struct FixtureLoader {
             throw FixtureError(path: node.path, message: "\(email) is not a staff user of the account")
         }
         return id
-    }
-
-    private func insertReturningID(_ sql: String, _ values: [any SQLiteBindable], at node: FixtureNode? = nil)
-        throws -> Int
-    {
-        try mappingConstraints(at: node) { try connection.queryOne(sql, values) { $0.int(0) } ?? 0 }
     }
 
     /// Runs an insert; a uniqueness or other constraint failure becomes an error naming the entry.

@@ -40,6 +40,29 @@ struct StaffRepository {
         try connection.queryOne("\(Self.columns) WHERE id = ?", [id]) { Self.record($0) }
     }
 
+    /// Inserts a staff user and returns its id. Without a token the user cannot call the API.
+    func insert(
+        accountID: Int, name: String?, email: String, token: String?, password: String?, role: String, isAdmin: Bool,
+        createdAt: Timestamp
+    ) throws -> Int {
+        try connection.queryOne(
+            """
+            INSERT INTO staff (account_id, name, email, api_token, password, role_name, is_admin, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """, [accountID, name, email, token, password, role, isAdmin, createdAt.milliseconds]
+        ) { $0.int(0) } ?? 0
+    }
+
+    /// True when some staff user, of any account, has this login (logins are unique across the emulator).
+    func emailTaken(_ email: String) throws -> Bool {
+        try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [email]) { _ in true } ?? false
+    }
+
+    /// Gives the staff user with this login a new API token; false when there is none.
+    func setToken(_ token: String, email: String) throws -> Bool {
+        try connection.execute("UPDATE staff SET api_token = ? WHERE email = ?", [token, email]) > 0
+    }
+
     /// One page of the account's staff, oldest first.
     func list(accountID: Int, page: Int) throws -> Page<StaffRecord> {
         try Page.fetch(
@@ -87,23 +110,22 @@ enum StaffHandlers {
         let email = reader.string("email", &errors).map { $0.trimmed.lowercased() }
         let password = reader.string("password", &errors) ?? randomPassword()
         let staff = try context.database.write { connection in
+            let repository = StaffRepository(connection: connection)
             if email == nil, !errors.has("email") { errors.add("email", "can't be blank") }
             if let email {
                 if !Formats.isEmail(email) {
                     errors.add("email", "is invalid")
-                } else if try connection.queryOne("SELECT 1 FROM staff WHERE email = ?", [email], { _ in true }) != nil
-                {
+                } else if try repository.emailTaken(email) {
                     errors.add("email", "has already been taken")
                 }
             }
             try errors.throwIfAny()
-            let id = try connection.queryOne(
-                """
-                INSERT INTO staff (account_id, name, email, password, role_name, is_admin, created_at)
-                VALUES (?, ?, ?, ?, 'Staff', 0, ?) RETURNING id
-                """, [context.accountID, name, email, password, context.now.milliseconds]
-            ) { $0.int(0) }
-            return try id.flatMap { try StaffRepository(connection: connection).staff(id: $0) }
+            // Reached only with an email: without one the errors above hold "can't be blank" or a type error.
+            guard let email else { throw ValidationErrors.single("email", "can't be blank") }
+            let id = try repository.insert(
+                accountID: context.accountID, name: name, email: email, token: nil, password: password,
+                role: "Staff", isAdmin: false, createdAt: context.now)
+            return try repository.staff(id: id)
         }
         guard let staff else { throw APIError.internalError }
         return JSONResponse.make { $0.staff(staff) }

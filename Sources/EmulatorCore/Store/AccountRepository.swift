@@ -1,8 +1,10 @@
 import SQLiteStore
 
-/// Statements over one account as a whole: whether it exists, and emptying it (for a tenant reset and for a state
-/// import into that account), inside the caller's transaction.
-enum AccountStore {
+/// The SQL behind accounts: creating, naming and emptying one (for a tenant reset and for a state import into that
+/// account), inside the caller's transaction.
+struct AccountRepository {
+    let connection: Connection
+
     /// What emptying an account leaves in place.
     enum Keep {
         /// Staff, brands and channels stay (a tenant reset): only contacts and conversations go.
@@ -12,15 +14,35 @@ enum AccountStore {
     }
 
     /// True when an account with this id exists.
-    static func exists(_ connection: Connection, accountID: Int) throws -> Bool {
+    func exists(accountID: Int) throws -> Bool {
         try connection.queryOne("SELECT 1 FROM accounts WHERE id = ?", [accountID]) { _ in true } ?? false
+    }
+
+    /// The default account: the oldest one, if any.
+    func oldestID() throws -> Int? {
+        try connection.queryOne("SELECT id FROM accounts ORDER BY id LIMIT 1") { $0.int(0) }
+    }
+
+    /// Inserts an account and returns its id.
+    func insert(name: String) throws -> Int {
+        try connection.queryOne("INSERT INTO accounts (name) VALUES (?) RETURNING id", [name]) { $0.int(0) } ?? 0
+    }
+
+    /// Renames an account.
+    func rename(accountID: Int, to name: String) throws {
+        try connection.execute("UPDATE accounts SET name = ? WHERE id = ?", [name, accountID])
+    }
+
+    /// Deletes an account and, by cascade, everything it holds.
+    func delete(accountID: Int) throws {
+        try connection.execute("DELETE FROM accounts WHERE id = ?", [accountID])
     }
 
     /// Deletes what the account holds, children before parents, so that no reference dangles and no cascade has
     /// work left to do (SQLite can then skip its per-row foreign-key lookups, a third of the time for 10,000
     /// contacts). Returns the number of contacts removed.
     @discardableResult
-    static func empty(_ connection: Connection, accountID: Int, keeping keep: Keep) throws -> Int {
+    func empty(accountID: Int, keeping keep: Keep) throws -> Int {
         let brands = "SELECT id FROM brands WHERE account_id = ?1"
         let conversations = "SELECT id FROM conversations WHERE brand_id IN (\(brands))"
         let contacts = "SELECT id FROM contacts WHERE account_id = ?1"
