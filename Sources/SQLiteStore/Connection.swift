@@ -26,6 +26,7 @@ public final class Connection: @unchecked Sendable {
 
     private struct CachedStatement {
         let statement: OpaquePointer
+        let columns: ColumnIndex
         var lastUse: UInt64
     }
 
@@ -139,7 +140,7 @@ public final class Connection: @unchecked Sendable {
     /// - Returns: the number of rows the statement changed.
     @discardableResult
     public func execute(_ sql: String, _ values: [any SQLiteBindable] = []) throws -> Int {
-        try withStatement(sql, values) { statement in
+        try withStatement(sql, values) { statement, _ in
             while try step(statement, sql) {}
         }
         return Int(sqlite3_changes64(handle))
@@ -149,9 +150,9 @@ public final class Connection: @unchecked Sendable {
     public func query<T>(
         _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ map: (Row) throws -> T
     ) throws -> [T] {
-        try withStatement(sql, values, caching) { statement in
+        try withStatement(sql, values, caching) { statement, columns in
             var rows: [T] = []
-            while try step(statement, sql) { rows.append(try map(Row(statement: statement))) }
+            while try step(statement, sql) { rows.append(try map(Row(statement: statement, columns: columns))) }
             return rows
         }
     }
@@ -160,8 +161,8 @@ public final class Connection: @unchecked Sendable {
     public func queryOne<T>(
         _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ map: (Row) throws -> T
     ) throws -> T? {
-        try withStatement(sql, values, caching) { statement in
-            try step(statement, sql) ? try map(Row(statement: statement)) : nil
+        try withStatement(sql, values, caching) { statement, columns in
+            try step(statement, sql) ? try map(Row(statement: statement, columns: columns)) : nil
         }
     }
 
@@ -205,9 +206,9 @@ public final class Connection: @unchecked Sendable {
 
     private func withStatement<T>(
         _ sql: String, _ values: [any SQLiteBindable], _ caching: Caching = .cached,
-        _ body: (OpaquePointer) throws -> T
+        _ body: (OpaquePointer, ColumnIndex) throws -> T
     ) throws -> T {
-        let statement = try prepared(sql, caching)
+        let (statement, columns) = try prepared(sql, caching)
         defer {
             if caching == .cached {
                 sqlite3_reset(statement)
@@ -219,14 +220,14 @@ public final class Connection: @unchecked Sendable {
         for (index, value) in values.enumerated() {
             try bind(value.sqliteValue, at: Int32(index + 1), in: statement, sql)
         }
-        return try body(statement)
+        return try body(statement, columns)
     }
 
-    private func prepared(_ sql: String, _ caching: Caching) throws -> OpaquePointer {
+    private func prepared(_ sql: String, _ caching: Caching) throws -> (OpaquePointer, ColumnIndex) {
         uses += 1
         if caching == .cached, let cached = statements[sql] {
             statements[sql]?.lastUse = uses
-            return cached.statement
+            return (cached.statement, cached.columns)
         }
         var statement: OpaquePointer?
         let flags = caching == .cached ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
@@ -234,15 +235,16 @@ public final class Connection: @unchecked Sendable {
         guard result == SQLITE_OK, let statement else {
             throw SQLiteError(code: sqlite3_extended_errcode(handle), connection: handle, sql: sql)
         }
-        guard caching == .cached else { return statement }
+        let columns = ColumnIndex(statement: statement)
+        guard caching == .cached else { return (statement, columns) }
         if statements.count >= Self.statementCacheCapacity,
             let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse })
         {
             sqlite3_finalize(oldest.value.statement)
             statements[oldest.key] = nil
         }
-        statements[sql] = CachedStatement(statement: statement, lastUse: uses)
-        return statement
+        statements[sql] = CachedStatement(statement: statement, columns: columns, lastUse: uses)
+        return (statement, columns)
     }
 
     private func bind(_ value: SQLiteValue, at index: Int32, in statement: OpaquePointer, _ sql: String) throws {

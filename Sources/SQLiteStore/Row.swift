@@ -1,8 +1,55 @@
 import CSQLite
 
 /// The current row of a stepping statement; valid only inside the closure that receives it.
+///
+/// Read columns by name (`try row.string("slug")`): a misspelt name or a NULL where a value is required is an error
+/// naming the column, never a silent `""` or `0`. The positional readers remain for single-column queries
+/// (`SELECT count(*)`, `SELECT id`).
 public struct Row {
     let statement: OpaquePointer
+    let columns: ColumnIndex
+
+    // MARK: By name
+
+    /// The integer in the named column.
+    /// - Throws: ``SQLiteError`` when there is no such column or it is NULL.
+    public func int(_ name: String) throws -> Int { int(try value(name)) }
+
+    /// The integer in the named column, or nil for NULL.
+    public func optionalInt(_ name: String) throws -> Int? { optionalInt(try index(name)) }
+
+    /// The 64-bit integer in the named column.
+    public func int64(_ name: String) throws -> Int64 { int64(try value(name)) }
+
+    /// The 64-bit integer in the named column, or nil for NULL.
+    public func optionalInt64(_ name: String) throws -> Int64? { optionalInt64(try index(name)) }
+
+    /// The text in the named column.
+    public func string(_ name: String) throws -> String { string(try value(name)) }
+
+    /// The text in the named column, or nil for NULL.
+    public func optionalString(_ name: String) throws -> String? { optionalString(try index(name)) }
+
+    /// The named column as a Boolean (non-zero is true).
+    public func bool(_ name: String) throws -> Bool { bool(try value(name)) }
+
+    private func index(_ name: String) throws -> Int32 {
+        guard let index = columns.positions[name] else {
+            throw SQLiteError(code: SQLITE_RANGE, message: "no column named \(name)", sql: nil)
+        }
+        return index
+    }
+
+    /// The column's index, checked to hold a value.
+    private func value(_ name: String) throws -> Int32 {
+        let index = try index(name)
+        guard !isNull(index) else {
+            throw SQLiteError(code: SQLITE_MISMATCH, message: "column \(name) is NULL", sql: nil)
+        }
+        return index
+    }
+
+    // MARK: By position
 
     /// The column as an integer (0 for NULL).
     public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
@@ -35,4 +82,21 @@ public struct Row {
 
     /// True when the column is NULL.
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+}
+
+/// The result columns of a prepared statement by name (the `AS` alias, or the column's own name), worked out once
+/// per prepared statement and shared by every row it yields.
+final class ColumnIndex: Sendable {
+    let positions: [String: Int32]
+
+    init(statement: OpaquePointer) {
+        var positions: [String: Int32] = [:]
+        for column in 0..<sqlite3_column_count(statement) {
+            guard let name = sqlite3_column_name(statement, column) else { continue }
+            // The first of two columns with one name wins; give the second an alias to read it.
+            let key = String(cString: name)
+            if positions[key] == nil { positions[key] = column }
+        }
+        self.positions = positions
+    }
 }

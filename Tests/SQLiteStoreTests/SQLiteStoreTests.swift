@@ -224,4 +224,26 @@ private func temporaryPath() -> String {
         #expect(
             try connection.queryOne("SELECT count(*) FROM items") { $0.int(0) } == 0, "an evicted one prepares again")
     }
+
+    @Test("rows read by column name; a misspelt name or a NULL where a value is required is an error naming it")
+    func columnsByName() throws {
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        try connection.execute("INSERT INTO items (name, size) VALUES ('a', NULL), ('b', 7)")
+        let rows = try connection.query("SELECT id, name, size, size * 2 AS doubled FROM items ORDER BY id") { row in
+            (try row.string("name"), try row.optionalInt("size"), try row.optionalInt("doubled"))
+        }
+        #expect(rows.map(\.0) == ["a", "b"])
+        #expect(rows.map(\.1) == [nil, 7])
+        #expect(rows.map(\.2) == [nil, 14])
+        #expect {
+            try connection.query("SELECT name FROM items") { try $0.string("nmae") }
+        } throws: { error in
+            (error as? SQLiteError)?.message == "no column named nmae"
+        }
+        #expect {
+            try connection.query("SELECT size FROM items ORDER BY id") { try $0.int("size") }
+        } throws: { error in
+            (error as? SQLiteError)?.message == "column size is NULL"
+        }
+    }
 }

@@ -18,42 +18,47 @@ struct ChannelRecord: Sendable {
     let brandURL: String
 }
 
+extension ChannelRecord {
+    /// A row of ``ChannelRepository``'s channel columns, read by name.
+    init(row: Row) throws {
+        self.init(
+            id: try row.int("id"), brandID: try row.int("brand_id"), name: try row.string("name"),
+            slug: try row.string("slug"), email: try row.string("email"), type: try row.int("channel_type"),
+            visibility: try row.int("visibility"), createdAt: Timestamp(milliseconds: try row.int64("created_at")),
+            updatedAt: Timestamp(milliseconds: try row.int64("updated_at")), brandName: try row.string("brand_name"),
+            brandURL: try row.string("brand_url"))
+    }
+}
+
 /// The SQL behind channels.
 struct ChannelRepository {
     let connection: Connection
 
     private static let selected = """
         ch.id, ch.brand_id, ch.name, ch.slug, ch.email, ch.channel_type, ch.visibility, ch.created_at, ch.updated_at,
-            b.name, b.url
+            b.name AS brand_name, b.url AS brand_url
         """
     private static let joined = "FROM channels ch JOIN brands b ON b.id = ch.brand_id"
     private static let columns = "SELECT \(selected) \(joined)"
 
-    static func record(_ row: Row, from column: Int32 = 0) -> ChannelRecord {
-        ChannelRecord(
-            id: row.int(column), brandID: row.int(column + 1), name: row.string(column + 2),
-            slug: row.string(column + 3), email: row.string(column + 4), type: row.int(column + 5),
-            visibility: row.int(column + 6), createdAt: Timestamp(milliseconds: row.int64(column + 7)),
-            updatedAt: Timestamp(milliseconds: row.int64(column + 8)), brandName: row.string(column + 9),
-            brandURL: row.string(column + 10))
-    }
+    static func record(_ row: Row) throws -> ChannelRecord { try ChannelRecord(row: row) }
 
     /// The brand's channel with this slug.
     func channel(brandID: Int, slug: String) throws -> ChannelRecord? {
         try connection.queryOne("\(Self.columns) WHERE ch.brand_id = ? AND ch.slug = ?", [brandID, slug]) {
-            Self.record($0)
+            try Self.record($0)
         }
     }
 
     /// A channel by id.
     func channel(id: Int) throws -> ChannelRecord? {
-        try connection.queryOne("\(Self.columns) WHERE ch.id = ?", [id]) { Self.record($0) }
+        try connection.queryOne("\(Self.columns) WHERE ch.id = ?", [id]) { try Self.record($0) }
     }
 
     /// All of the brand's channels, oldest first.
     func all(brandID: Int) throws -> [ChannelRecord] {
         try connection.query("\(Self.columns) WHERE ch.brand_id = ? ORDER BY ch.created_at, ch.id", [brandID]) {
-            Self.record($0)
+            try Self.record($0)
         }
     }
 
@@ -84,7 +89,7 @@ struct ChannelRepository {
         try Page.fetch(
             connection, select: Self.selected, from: "\(Self.joined) WHERE ch.brand_id = ?", values: [brandID],
             order: "ch.created_at, ch.id", page: page
-        ) { Self.record($0) }
+        ) { try Self.record($0) }
     }
 }
 

@@ -52,17 +52,20 @@ struct ConversationRepository {
                 """
                 SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
                     c.origin, c.hold_until, c.created_at, c.updated_at,
-                    (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id),
-                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+                    (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id) AS author_contact_id,
+                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count
                 FROM conversations c WHERE c.id = ?
                 """, [conversationID],
                 { row in
                     (
-                        id: row.int(0), brandID: row.int(1), channelID: row.int(2), slug: row.string(3),
-                        subject: row.optionalString(4), status: row.int(5), authorStaffID: row.optionalInt(6),
-                        assigneeID: row.optionalInt(7), origin: row.int(8), holdUntil: row.optionalInt64(9),
-                        createdAt: row.int64(10), updatedAt: row.int64(11), authorContactID: row.optionalInt(12),
-                        messageCount: row.int(13)
+                        id: try row.int("id"), brandID: try row.int("brand_id"), channelID: try row.int("channel_id"),
+                        slug: try row.string("slug"), subject: try row.optionalString("subject"),
+                        status: try row.int("status"), authorStaffID: try row.optionalInt("author_staff_id"),
+                        assigneeID: try row.optionalInt("assignee_id"), origin: try row.int("origin"),
+                        holdUntil: try row.optionalInt64("hold_until"), createdAt: try row.int64("created_at"),
+                        updatedAt: try row.int64("updated_at"),
+                        authorContactID: try row.optionalInt("author_contact_id"),
+                        messageCount: try row.int("message_count")
                     )
                 })
         else { return nil }

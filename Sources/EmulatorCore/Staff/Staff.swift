@@ -22,22 +22,23 @@ struct StaffRepository {
     private static let selected = "id, name, email, created_at, role_name, is_admin"
     private static let columns = "SELECT \(selected) FROM staff"
 
-    static func record(_ row: Row) -> StaffRecord {
+    static func record(_ row: Row) throws -> StaffRecord {
         StaffRecord(
-            id: row.int(0), name: row.optionalString(1), email: row.string(2),
-            createdAt: Timestamp(milliseconds: row.int64(3)), roleName: row.string(4), isAdmin: row.bool(5))
+            id: try row.int("id"), name: try row.optionalString("name"), email: try row.string("email"),
+            createdAt: Timestamp(milliseconds: try row.int64("created_at")), roleName: try row.string("role_name"),
+            isAdmin: try row.bool("is_admin"))
     }
 
     /// The staff user of the account with this email (case-insensitive).
     func staff(accountID: Int, email: String) throws -> StaffRecord? {
         try connection.queryOne(
             "\(Self.columns) WHERE email = ? AND account_id = ?", [email.trimmed.lowercased(), accountID]
-        ) { Self.record($0) }
+        ) { try Self.record($0) }
     }
 
     /// A staff user by id.
     func staff(id: Int) throws -> StaffRecord? {
-        try connection.queryOne("\(Self.columns) WHERE id = ?", [id]) { Self.record($0) }
+        try connection.queryOne("\(Self.columns) WHERE id = ?", [id]) { try Self.record($0) }
     }
 
     /// Inserts a staff user and returns its id. Without a token the user cannot call the API.
