@@ -43,6 +43,11 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         self.sql = sql
     }
 
+    /// A stored value the reader cannot accept (SQLITE_MISMATCH), e.g. a status outside its range.
+    public static func mismatch(_ message: String) -> SQLiteError {
+        SQLiteError(code: SQLITE_MISMATCH, message: message, sql: nil)
+    }
+
     /// The database was closed (SQLITE_MISUSE): the emulator is stopping.
     static let closed = SQLiteError(code: SQLITE_MISUSE, message: "database is closed", sql: nil)
 

@@ -9,8 +9,8 @@ struct ChannelRecord: Sendable {
     let name: String
     let slug: String
     let email: String
-    /// The channel type: 1 Email, 6 Chat, 9 SMS, … (spec §7).
-    let type: Int
+    /// The channel type: 1 Email, 6 Chat, 9 SMS, …
+    let type: ChannelType
     let visibility: Int
     let createdAt: Timestamp
     let updatedAt: Timestamp
@@ -23,7 +23,8 @@ extension ChannelRecord {
     init(row: Row) throws {
         self.init(
             id: try row.int("id"), brandID: try row.int("brand_id"), name: try row.string("name"),
-            slug: try row.string("slug"), email: try row.string("email"), type: try row.int("channel_type"),
+            slug: try row.string("slug"), email: try row.string("email"),
+            type: ChannelType(rawValue: try row.int("channel_type")),
             visibility: try row.int("visibility"), createdAt: Timestamp(milliseconds: try row.int64("created_at")),
             updatedAt: Timestamp(milliseconds: try row.int64("updated_at")), brandName: try row.string("brand_name"),
             brandURL: try row.string("brand_url"))
@@ -64,13 +65,15 @@ struct ChannelRepository {
 
     /// Inserts a channel and returns its id; `type` is the channel type (1 Email, …).
     func insert(
-        brandID: Int, name: String, slug: String, email: String, type: Int, visibility: Int, createdAt: Timestamp
+        brandID: Int, name: String, slug: String, email: String, type: ChannelType, visibility: Int,
+        createdAt: Timestamp
     ) throws -> Int {
         try connection.queryOne(
             """
             INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-            """, [brandID, name, slug, email, type, visibility, createdAt.milliseconds, createdAt.milliseconds]
+            """,
+            [brandID, name, slug, email, type.rawValue, visibility, createdAt.milliseconds, createdAt.milliseconds]
         ) { $0.int(0) } ?? 0
     }
 
@@ -100,7 +103,7 @@ extension JSONWriter {
             writer.field("name", channel.name)
             writer.field("slug", channel.slug)
             writer.field("email", channel.email)
-            writer.field("channel", channel.type)
+            writer.field("channel", channel.type.rawValue)
         }
     }
 
@@ -110,7 +113,7 @@ extension JSONWriter {
             writer.field("name", channel.name)
             writer.field("slug", channel.slug)
             writer.field("email", channel.email)
-            writer.field("channel", channel.type)
+            writer.field("channel", channel.type.rawValue)
             writer.field("visibility", channel.visibility)
             writer.field("created_at", channel.createdAt.iso8601)
             writer.field("updated_at", channel.updatedAt.iso8601)

@@ -38,7 +38,7 @@ enum Tenants {
                 url: "\(label).example.com",
                 isDefault: true)
             _ = try ChannelRepository(connection: connection).insert(
-                brandID: brandID, name: "Support", slug: "support", email: "support@\(label).example.com", type: 1,
+                brandID: brandID, name: "Support", slug: "support", email: "support@\(label).example.com", type: .email,
                 visibility: 1, createdAt: now)
             _ = try staff.insert(
                 accountID: accountID, name: "Tenant Admin", email: email, token: token, password: nil,

@@ -18,12 +18,12 @@ extension FieldReader {
     }
 
     /// `status` 0–9 and its `hold_until` (§5.2): 5 needs a `hold_until` in the same request.
-    func status(_ errors: inout ValidationErrors) -> (status: Int?, holdUntil: Timestamp?) {
-        var status: Int?
+    func status(_ errors: inout ValidationErrors) -> (status: ConversationStatus?, holdUntil: Timestamp?) {
+        var status: ConversationStatus?
         switch object["status"] {
         case nil, .null: status = nil
         case .number(let literal):
-            if let value = Int(literal), (0...9).contains(value) {
+            if let value = Int(literal).flatMap(ConversationStatus.init(rawValue:)) {
                 status = value
             } else {
                 errors.add(prefix + "status", "is not included in the list")
@@ -36,7 +36,7 @@ extension FieldReader {
             holdUntil = Timestamp.parse(text.trimmed)
             if holdUntil == nil { errors.add(prefix + "hold_until", "is invalid") }
         }
-        if status == 5, holdUntil == nil, !errors.has(prefix + "hold_until") {
+        if status == .onHold, holdUntil == nil, !errors.has(prefix + "hold_until") {
             errors.add(prefix + "hold_until", "can't be blank")
         }
         return (status, holdUntil)

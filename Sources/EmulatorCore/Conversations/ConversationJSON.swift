@@ -7,7 +7,7 @@ extension JSONWriter {
         object { writer in
             writer.field("subject", conversation.subject)
             writer.field("slug", conversation.slug)
-            writer.field("status", conversation.status)
+            writer.field("status", conversation.status.rawValue)
             writer.field("created_at", conversation.createdAt.iso8601)
             writer.field("updated_at", conversation.updatedAt.iso8601)
             writer.key("tag_list")
@@ -85,7 +85,7 @@ extension JSONWriter {
     mutating func message(_ message: MessageRecord) {
         object { writer in
             writer.field("body", message.body)
-            writer.field("visibility", message.visibility)
+            writer.field("visibility", message.visibility.rawValue)
             writer.field("origin", message.origin)
             writer.field("origin_id", message.originID)
             writer.field("created_at", message.createdAt.iso8601)

@@ -18,7 +18,7 @@ struct ConversationRecord: Sendable {
     let brandID: Int
     let slug: String
     let subject: String?
-    let status: Int
+    let status: ConversationStatus
     let createdAt: Timestamp
     let updatedAt: Timestamp
     let tags: [String]
@@ -44,7 +44,7 @@ struct Recipient: Sendable {
 struct MessageRecord: Sendable {
     let id: Int
     let body: String
-    let visibility: Int
+    let visibility: MessageVisibility
     let origin: Int
     let originID: String?
     let createdAt: Timestamp

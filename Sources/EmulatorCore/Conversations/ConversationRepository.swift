@@ -69,12 +69,15 @@ struct ConversationRepository {
                     )
                 })
         else { return nil }
+        guard let status = ConversationStatus(rawValue: row.status) else {
+            throw SQLiteError.mismatch("conversation \(row.id) has status \(row.status), not 0 to 9")
+        }
         guard let channel = try ChannelRepository(connection: connection).channel(id: row.channelID),
             let author = try sender(contactID: row.authorContactID, staffID: row.authorStaffID)
         else { return nil }
         let staff = StaffRepository(connection: connection)
         return ConversationRecord(
-            id: row.id, brandID: row.brandID, slug: row.slug, subject: row.subject, status: row.status,
+            id: row.id, brandID: row.brandID, slug: row.slug, subject: row.subject, status: status,
             createdAt: Timestamp(milliseconds: row.createdAt), updatedAt: Timestamp(milliseconds: row.updatedAt),
             tags: try tags(conversationID: row.id),
             firstMessageBody: try connection.queryOne(
@@ -110,7 +113,7 @@ struct ConversationRepository {
         return try connection.queryOne(
             """
             SELECT body, created_at FROM messages
-            WHERE conversation_id = ? AND \(sender) IS NOT NULL AND visibility = 0
+            WHERE conversation_id = ? AND \(sender) IS NOT NULL AND visibility = \(MessageVisibility.regular.rawValue)
             ORDER BY created_at DESC, id DESC LIMIT 1
             """, [conversationID]
         ) { MessageSummary(body: $0.string(0), createdAt: Timestamp(milliseconds: $0.int64(1))) }
@@ -136,11 +139,14 @@ struct ConversationRepository {
                     )
                 })
         else { return nil }
+        guard let visibility = MessageVisibility(rawValue: row.visibility) else {
+            throw SQLiteError.mismatch("message \(row.id) has visibility \(row.visibility), not 0 or 1")
+        }
         guard let channel = try ChannelRepository(connection: connection).channel(id: row.channelID),
             let sender = try sender(contactID: row.senderContactID, staffID: row.senderStaffID)
         else { return nil }
         return MessageRecord(
-            id: row.id, body: row.body, visibility: row.visibility, origin: row.origin, originID: row.originID,
+            id: row.id, body: row.body, visibility: visibility, origin: row.origin, originID: row.originID,
             createdAt: Timestamp(milliseconds: row.createdAt), sender: sender,
             recipients: try Self.strings(fromJSON: row.recipients).map {
                 Recipient(name: try recipientName($0, accountID: accountID), email: $0)
@@ -186,10 +192,11 @@ struct ConversationRepository {
         var conditions = ["c.brand_id = ?"]
         var values: [any SQLiteBindable] = [brandID]
         switch filter.status {
-        case .notArchived: conditions.append("c.status <> 4")
-        case .archived: conditions.append("c.status = 4")
-        case .open: conditions.append("c.status = 0")
-        case .unassigned: conditions.append("c.assignee_id IS NULL AND c.status <> 4")
+        case .notArchived: conditions.append("c.status <> \(ConversationStatus.archived.rawValue)")
+        case .archived: conditions.append("c.status = \(ConversationStatus.archived.rawValue)")
+        case .open: conditions.append("c.status = \(ConversationStatus.unresolved.rawValue)")
+        case .unassigned:
+            conditions.append("c.assignee_id IS NULL AND c.status <> \(ConversationStatus.archived.rawValue)")
         case .all: break
         }
         if let contactID = filter.authorContactID {
@@ -222,7 +229,8 @@ struct ConversationRepository {
         case .customerActivity:
             order = """
                 coalesce((SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id \
-                AND m.sender_identity_id IS NOT NULL AND m.visibility = 0), c.created_at) DESC, c.id DESC
+                AND m.sender_identity_id IS NOT NULL AND m.visibility = \(MessageVisibility.regular.rawValue)), \
+                c.created_at) DESC, c.id DESC
                 """
         }
         return try Page.fetch(
@@ -284,7 +292,8 @@ struct ConversationRepository {
 
     /// Inserts a conversation row and returns its id.
     func insertConversation(
-        brandID: Int, channel: ChannelRecord, slug: String, subject: String?, status: Int, author: SenderRef,
+        brandID: Int, channel: ChannelRecord, slug: String, subject: String?, status: ConversationStatus,
+        author: SenderRef,
         holdUntil: Timestamp?, now: Timestamp
     ) throws -> Int {
         try connection.queryOne(
@@ -294,8 +303,9 @@ struct ConversationRepository {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
-                brandID, channel.id, slug, subject, status, author.identityID, author.staffID, channel.type,
-                status == 5 ? holdUntil?.milliseconds : nil, now.milliseconds, now.milliseconds,
+                brandID, channel.id, slug, subject, status.rawValue, author.identityID, author.staffID,
+                channel.type.rawValue, status == .onHold ? holdUntil?.milliseconds : nil, now.milliseconds,
+                now.milliseconds,
             ]
         ) { $0.int(0) } ?? 0
     }
@@ -312,7 +322,7 @@ struct ConversationRepository {
 
     /// Inserts a message and returns its id.
     func insertMessage(
-        conversationID: Int, body: String, visibility: Int, originID: String?, sender: SenderRef,
+        conversationID: Int, body: String, visibility: MessageVisibility, originID: String?, sender: SenderRef,
         recipients: [String], attachments: [String], now: Timestamp
     ) throws -> Int {
         try connection.queryOne(
@@ -322,20 +332,20 @@ struct ConversationRepository {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
-                conversationID, body, visibility, originID, sender.identityID, sender.staffID,
+                conversationID, body, visibility.rawValue, originID, sender.identityID, sender.staffID,
                 Self.jsonArray(recipients), Self.jsonArray(attachments), now.milliseconds,
             ]
         ) { $0.int(0) } ?? 0
     }
 
     /// Sets status (clearing `hold_until` unless it is 5) and `updated_at`.
-    func setStatus(conversationID: Int, status: Int, holdUntil: Timestamp?, now: Timestamp) throws {
+    func setStatus(conversationID: Int, status: ConversationStatus, holdUntil: Timestamp?, now: Timestamp) throws {
         try connection.execute(
             """
             UPDATE conversations SET status = ?1,
                 hold_until = CASE WHEN ?1 = 5 THEN coalesce(?2, hold_until) ELSE NULL END, updated_at = ?3
             WHERE id = ?4
-            """, [status, holdUntil?.milliseconds, now.milliseconds, conversationID])
+            """, [status.rawValue, holdUntil?.milliseconds, now.milliseconds, conversationID])
     }
 
     /// Sets `updated_at`.

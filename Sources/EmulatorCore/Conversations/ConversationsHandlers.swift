@@ -117,7 +117,7 @@ enum ConversationsHandlers {
             }
             let channel = try ChannelRepository(connection: connection).channel(
                 brandID: context.brand.id, slug: category.trimmed)
-            if let channel, parameters.string("channel").map({ Int($0.trimmed) == channel.type }) ?? true {
+            if let channel, parameters.string("channel").map({ Int($0.trimmed) == channel.type.rawValue }) ?? true {
                 found = try repository.conversationID(channelID: channel.id, originID: key)
             }
         default:
@@ -186,10 +186,10 @@ enum ConversationsHandlers {
                 try StaffRepository(connection: connection).staff(accountID: context.accountID, email: $0)
             }
             let author: SenderRef
-            let initialStatus: Int
+            let initialStatus: ConversationStatus
             if let staff {
                 author = SenderRef(staffID: staff.id)
-                initialStatus = status ?? (suppressAutoresolve ? 0 : 1)
+                initialStatus = status ?? (suppressAutoresolve ? .unresolved : .pending)
             } else {
                 let identity: (type: IdentityType, value: String) =
                     userEmail.map { (.email, $0) } ?? (.mobile, userMobile ?? "")
@@ -197,7 +197,7 @@ enum ConversationsHandlers {
                     identityID: try MessageSenders.customerIdentity(
                         connection, context, type: identity.type, identifier: identity.value, name: userName,
                         data: userData))
-                initialStatus = status ?? 0
+                initialStatus = status ?? .unresolved
             }
             let slug = try Slug.unique(for: subject) { try repository.slugTaken(brandID: context.brand.id, slug: $0) }
             let id = try repository.insertConversation(
@@ -206,7 +206,7 @@ enum ConversationsHandlers {
             try repository.replaceTags(conversationID: id, tags: tags)
             if let data { _ = try CustomData(connection: connection, owner: .conversation).merge(id, data) }
             _ = try repository.insertMessage(
-                conversationID: id, body: messageBody, visibility: 0, originID: originID, sender: author,
+                conversationID: id, body: messageBody, visibility: .regular, originID: originID, sender: author,
                 recipients: MessageSenders.merged([], recipients), attachments: attachments, now: context.now)
             return try repository.load(conversationID: id)
         }
@@ -258,7 +258,7 @@ enum ConversationsHandlers {
             }
             if let slug = reader.string("category", &errors)?.trimmed, !errors.has("brand") {
                 let channel = try ChannelRepository(connection: connection).channel(brandID: targetBrandID, slug: slug)
-                if let channel, channel.type == 1 {
+                if let channel, channel.type == .email {
                     target = (targetBrandID, channel)
                 } else {
                     errors.add("category", "is invalid")
@@ -279,7 +279,7 @@ enum ConversationsHandlers {
                 changed = true
             }
             let newStatus = status ?? current.status
-            let newHold = newStatus == 5 ? (holdUntil ?? current.holdUntil) : nil
+            let newHold = newStatus == .onHold ? (holdUntil ?? current.holdUntil) : nil
             if newStatus != current.status || newHold != current.holdUntil {
                 try repository.setStatus(conversationID: id, status: newStatus, holdUntil: newHold, now: context.now)
                 changed = true

@@ -110,10 +110,11 @@ enum MessagesHandlers {
             let reader = FieldReader(object: body)
             let text = reader.string("body", &errors)
             if text == nil, !errors.has("body") { errors.add("body", "can't be blank") }
-            var visibility = 0
+            var visibility = MessageVisibility.regular
             switch body["visibility"] {
             case nil, .null: break
-            case .number(let literal) where literal == "0" || literal == "1": visibility = Int(literal) ?? 0
+            case .number(let literal) where literal == "0" || literal == "1":
+                visibility = Int(literal).flatMap(MessageVisibility.init(rawValue:)) ?? .regular
             default: errors.add("visibility", "is not included in the list")
             }
             let user = reader.object("user", &errors).map { FieldReader(object: $0, prefix: "user.") }
@@ -133,7 +134,9 @@ enum MessagesHandlers {
                 staffSender = try StaffRepository(connection: connection).staff(id: context.staff.id)
             }
             let isCustomer = staffSender == nil && userEmail != nil
-            if isCustomer, visibility == 1, !errors.has("visibility") { errors.add("visibility", "is invalid") }
+            if isCustomer, visibility == .internalNote, !errors.has("visibility") {
+                errors.add("visibility", "is invalid")
+            }
             try errors.throwIfAny()
             guard let text else { throw APIError.internalError }
 
@@ -159,9 +162,9 @@ enum MessagesHandlers {
                 sender: sender, recipients: allRecipients, attachments: attachments, now: context.now)
             var status = conversation.status
             if isCustomer {
-                status = 0
-            } else if visibility == 0, !suppressAutoresolve {
-                status = 1
+                status = .unresolved
+            } else if visibility == .regular, !suppressAutoresolve {
+                status = .pending
             }
             try repository.setStatus(conversationID: conversationID, status: status, holdUntil: nil, now: context.now)
             return try repository.loadMessage(id: id, accountID: context.accountID)

@@ -62,7 +62,7 @@ struct FixtureExporter {
                                     writer.field("name", channel.name)
                                     writer.field("slug", channel.slug)
                                     writer.field("email", channel.email)
-                                    writer.field("channel", channel.type)
+                                    writer.field("channel", channel.type.rawValue)
                                     writer.field("visibility", channel.visibility)
                                     writer.field("created_at", channel.createdAt.iso8601)
                                 }

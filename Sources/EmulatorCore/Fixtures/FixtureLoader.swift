@@ -84,7 +84,7 @@ struct FixtureLoader {
                 let slug = try channel.optional("slug")?.string() ?? String(email.prefix { $0 != "@" })
                 let created = try channel.optional("created_at")?.timestamp() ?? now
                 let channelName = try channel.required("name").string()
-                let type = try channel.optional("channel")?.int() ?? 1
+                let type = ChannelType(rawValue: try channel.optional("channel")?.int() ?? ChannelType.email.rawValue)
                 let visibility = try channel.optional("visibility")?.int() ?? 1
                 _ = try mappingConstraints(at: channelNode) {
                     try ChannelRepository(connection: connection).insert(
@@ -189,8 +189,7 @@ struct FixtureLoader {
                     ?? false
             }
         let author = try sender(try conversation.required("author"), accountID: accountID)
-        let status = try conversation.optional("status")?.int() ?? 0
-        guard (0...9).contains(status) else {
+        guard let status = ConversationStatus(rawValue: try conversation.optional("status")?.int() ?? 0) else {
             throw FixtureError(path: node.path + ".status", message: "must be 0 to 9")
         }
         var assigneeID: Int?
@@ -230,8 +229,7 @@ struct FixtureLoader {
                 guard Formats.isWebURL(url) else { throw FixtureError(path: node.path, message: "is not a URL") }
                 return url
             }
-            let visibility = try message.optional("visibility")?.int() ?? 0
-            guard visibility == 0 || visibility == 1 else {
+            guard let visibility = MessageVisibility(rawValue: try message.optional("visibility")?.int() ?? 0) else {
                 throw FixtureError(path: messageNode.path + ".visibility", message: "must be 0 or 1")
             }
             _ = try repository.insertMessage(
