@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import TestSupport
 import Testing
 
@@ -228,6 +229,52 @@ enum BobExample {
     func names(_ response: TestResponse) throws -> [String?] {
         let contacts = try #require(try response.object()["contacts"] as? [[String: Any]])
         return contacts.map { $0["name"] as? String }
+    }
+
+    @Test("a page shows each contact byte for byte as GET /contacts/{identifier} does: identities, data and notes")
+    func pageItemsMatchSingleReads() async throws {
+        try await withEmulator { emulator in
+            for index in 0..<33 {
+                let extra =
+                    switch index % 3 {
+                    case 0: #", "mobile": "+1222333\#(String(format: "%04d", index))", "notes": ["first", "second"]"#
+                    case 1: #", "data": {"plan": "gold", "seats": \#(index), "vip": true}"#
+                    default: ""
+                    }
+                let response = try await emulator.client.post(
+                    "/contacts", #"{"contact": {"name": "P\#(index)", "email": "p\#(index)@example.com"\#(extra)}}"#)
+                try #require(response.status == 200, "\(response.text)")
+                emulator.clock.advance(milliseconds: 1)
+            }
+            _ = try await emulator.client.post(
+                "/contacts/p1@example.com/identities",
+                #"{"identity": {"type": "email", "identifier": "p0@example.com"}}"#)
+            var seen = 0
+            for page in 1...2 {
+                let body = try await emulator.client.get("/contacts?page=\(page)").body
+                let document = try #require(try JSONParser.parse(Array(body)).objectValue)
+                guard case .array(let contacts)? = document["contacts"] else {
+                    Issue.record("no contacts array")
+                    return
+                }
+                for contact in contacts {
+                    // p0 gave its only email to p1 above: it is found by its mobile.
+                    let path: String
+                    switch (contact.objectValue?["email"], contact.objectValue?["mobile"]) {
+                    case (.string(let email)?, _): path = "/contacts/\(email)"
+                    case (_, .string(let mobile)?):
+                        path = "/contacts/\(mobile.replacingOccurrences(of: "+", with: "%2B"))?identifier_type=mobile"
+                    default:
+                        Issue.record("a contact without email or mobile")
+                        continue
+                    }
+                    let single = try await emulator.client.get(path).body
+                    #expect(JSONWriter.encode { $0.value(contact) } == Array(single), "\(path)")
+                    seen += 1
+                }
+            }
+            #expect(seen == 33)
+        }
     }
 
     @Test("the default order is by name, case-insensitive, nameless last, ties on _id")

@@ -25,10 +25,11 @@ struct ContactRecord: Sendable {
     let name: String?
     let friendlyName: String?
     let externalAvatarURL: String?
-    let data: JSONObject
+    /// Set by the repository after the contact row, like `identities` and `notes`.
+    var data = JSONObject()
     /// Oldest first: the first of each type is the contact field of that type.
-    let identities: [Identity]
-    let notes: [NoteRecord]
+    var identities: [Identity] = []
+    var notes: [NoteRecord] = []
     let createdAt: Timestamp
     let updatedAt: Timestamp
 

@@ -27,43 +27,83 @@ struct ContactRepository {
     /// The contact with its identities, data and notes (`notes` empty unless `withNotes`: a conversation's author and
     /// a message's sender do not show them, and lists of those would load every author's notes for nothing).
     func load(contactID: Int, withNotes: Bool = true) throws -> ContactRecord? {
-        try connection.queryOne(
-            """
-            SELECT id, external_id, name, friendly_name, external_avatar_url, created_at, updated_at
-            FROM contacts WHERE id = ?
-            """, [contactID]
-        ) { row in
-            (
-                id: row.int(0), externalID: row.optionalString(1), name: row.optionalString(2),
-                friendlyName: row.optionalString(3), avatar: row.optionalString(4),
-                createdAt: Timestamp(milliseconds: row.int64(5)), updatedAt: Timestamp(milliseconds: row.int64(6))
-            )
-        }.map { base in
-            ContactRecord(
-                id: base.id, externalID: base.externalID, name: base.name, friendlyName: base.friendlyName,
-                externalAvatarURL: base.avatar,
-                data: try CustomData(connection: connection, owner: .contact).load(base.id),
-                identities: try identities(contactID: base.id),
-                notes: withNotes ? try notes(contactID: base.id) : [],
-                createdAt: base.createdAt, updatedAt: base.updatedAt)
+        guard
+            var contact = try connection.queryOne(
+                "SELECT \(Self.contactColumns) FROM contacts WHERE id = ?", [contactID], Self.row)
+        else { return nil }
+        contact.data = try CustomData(connection: connection, owner: .contact).load(contact.id)
+        contact.identities = try identities(contactID: contact.id)
+        if withNotes { contact.notes = try notes(contactID: contact.id) }
+        return contact
+    }
+
+    /// Several contacts, in the order of `contactIDs` (unknown ids left out), each with its identities, data and
+    /// notes: four statements whatever their number, so a list page costs the same as one contact, not thirty.
+    func load(contactIDs: [Int], withNotes: Bool = true) throws -> [ContactRecord] {
+        guard !contactIDs.isEmpty else { return [] }
+        // The ids travel as one JSON array bound to `json_each(?)`: the SQL stays the same for any number of ids.
+        let ids = "[" + contactIDs.map(String.init).joined(separator: ",") + "]"
+        let rows = try connection.query(
+            "SELECT \(Self.contactColumns) FROM contacts WHERE id IN (SELECT value FROM json_each(?))", [ids], Self.row)
+        let identities = Dictionary(
+            grouping: try connection.query(
+                """
+                SELECT contact_id, type, identifier FROM identities
+                WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, attached_seq
+                """, [ids]
+            ) { row in (contactID: try row.int("contact_id"), identity: try Self.identity(row)) }, by: \.contactID)
+        let notes =
+            withNotes
+            ? Dictionary(
+                grouping: try connection.query(
+                    """
+                    SELECT n.contact_id, \(Self.noteColumns) FROM notes n JOIN staff s ON s.id = n.creator_id
+                    WHERE n.contact_id IN (SELECT value FROM json_each(?)) ORDER BY n.contact_id, n.created_at, n.id
+                    """, [ids]
+                ) { row in (contactID: try row.int("contact_id"), note: try Self.noteRecord(row)) }, by: \.contactID)
+            : [:]
+        let data = try CustomData(connection: connection, owner: .contact).load(ownerIDs: ids)
+        let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return contactIDs.compactMap { id in
+            guard var contact = byID[id] else { return nil }
+            contact.data = data[id] ?? JSONObject()
+            contact.identities = identities[id]?.map(\.identity) ?? []
+            contact.notes = notes[id]?.map(\.note) ?? []
+            return contact
         }
+    }
+
+    private static let contactColumns =
+        "id, external_id, name, friendly_name, external_avatar_url, created_at, updated_at"
+
+    /// A contact row, without its data, identities and notes yet.
+    private static func row(_ row: Row) throws -> ContactRecord {
+        ContactRecord(
+            id: try row.int("id"), externalID: try row.optionalString("external_id"),
+            name: try row.optionalString("name"),
+            friendlyName: try row.optionalString("friendly_name"),
+            externalAvatarURL: try row.optionalString("external_avatar_url"),
+            createdAt: Timestamp(milliseconds: try row.int64("created_at")),
+            updatedAt: Timestamp(milliseconds: try row.int64("updated_at")))
+    }
+
+    private static func identity(_ row: Row) throws -> Identity {
+        Identity(
+            type: IdentityType(rawValue: try row.string("type")) ?? .email, identifier: try row.string("identifier"))
     }
 
     /// The contact's identities, oldest first.
     func identities(contactID: Int) throws -> [Identity] {
         try connection.query(
-            "SELECT type, identifier FROM identities WHERE contact_id = ? ORDER BY attached_seq", [contactID]
-        ) { row in
-            Identity(type: IdentityType(rawValue: row.string(0)) ?? .email, identifier: row.string(1))
-        }
+            "SELECT type, identifier FROM identities WHERE contact_id = ? ORDER BY attached_seq", [contactID],
+            Self.identity)
     }
 
     /// The contact's notes, oldest first (by `created_at`, then id).
     func notes(contactID: Int) throws -> [NoteRecord] {
         try connection.query(
             """
-            SELECT n.id, n.body, n.created_at, n.updated_at, s.name, s.email
-            FROM notes n JOIN staff s ON s.id = n.creator_id
+            SELECT \(Self.noteColumns) FROM notes n JOIN staff s ON s.id = n.creator_id
             WHERE n.contact_id = ? ORDER BY n.created_at, n.id
             """, [contactID], Self.noteRecord)
     }
@@ -72,17 +112,20 @@ struct ContactRepository {
     func note(id: Int, contactID: Int) throws -> NoteRecord? {
         try connection.queryOne(
             """
-            SELECT n.id, n.body, n.created_at, n.updated_at, s.name, s.email
-            FROM notes n JOIN staff s ON s.id = n.creator_id
+            SELECT \(Self.noteColumns) FROM notes n JOIN staff s ON s.id = n.creator_id
             WHERE n.id = ? AND n.contact_id = ?
             """, [id, contactID], Self.noteRecord)
     }
 
-    private static func noteRecord(_ row: Row) -> NoteRecord {
+    private static let noteColumns =
+        "n.id, n.body, n.created_at, n.updated_at, s.name AS creator_name, s.email AS creator_email"
+
+    private static func noteRecord(_ row: Row) throws -> NoteRecord {
         NoteRecord(
-            id: row.int(0), body: row.string(1), createdAt: Timestamp(milliseconds: row.int64(2)),
-            updatedAt: Timestamp(milliseconds: row.int64(3)), creatorName: row.optionalString(4),
-            creatorEmail: row.string(5))
+            id: try row.int("id"), body: try row.string("body"),
+            createdAt: Timestamp(milliseconds: try row.int64("created_at")),
+            updatedAt: Timestamp(milliseconds: try row.int64("updated_at")),
+            creatorName: try row.optionalString("creator_name"), creatorEmail: try row.string("creator_email"))
     }
 
     // MARK: Listing
@@ -118,10 +161,11 @@ struct ContactRepository {
         conditions += dataFilters.conditions
         values += dataFilters.values as [any SQLiteBindable]
         let order = filter.newestFirst ? "c.created_at DESC, c.id DESC" : "c.sort_name IS NULL, c.sort_name, c.id"
-        return try Page.fetch(
+        let ids = try Page.fetch(
             connection, select: "c.id", from: "FROM \(source) WHERE \(conditions.joined(separator: " AND "))",
             values: values, order: order, caching: dataFilters.conditions.isEmpty ? .cached : .oneOff, page: page
-        ) { $0.int(0) }.compactMap { try load(contactID: $0) }
+        ) { $0.int(0) }
+        return Page(totalCount: ids.totalCount, items: try load(contactIDs: ids.items))
     }
 
     // MARK: Writes

@@ -22,9 +22,27 @@ struct CustomData {
         ) { row in (key: row.string(0), json: row.string(1)) }
         var object = JSONObject()
         for member in members {
-            object[member.key] = (try? JSONParser.parse(Array(member.json.utf8))) ?? .string(member.json)
+            object[member.key] = Self.value(member.json)
         }
         return object
+    }
+
+    /// The attributes of several owners (a JSON array of ids), each in the order its keys were first set.
+    func load(ownerIDs: String) throws -> [Int: JSONObject] {
+        let rows = try connection.query(
+            """
+            SELECT \(owner.column) AS owner_id, key, value_json FROM \(owner.table)
+            WHERE \(owner.column) IN (SELECT value FROM json_each(?)) ORDER BY \(owner.column), rowid
+            """, [ownerIDs]
+        ) { row in (ownerID: try row.int("owner_id"), key: try row.string("key"), json: try row.string("value_json")) }
+        var objects: [Int: JSONObject] = [:]
+        for row in rows { objects[row.ownerID, default: JSONObject()][row.key] = Self.value(row.json) }
+        return objects
+    }
+
+    /// A stored value: its JSON, or the text itself if it does not parse.
+    private static func value(_ json: String) -> JSONValue {
+        (try? JSONParser.parse(Array(json.utf8))) ?? .string(json)
     }
 
     /// Merges `changes` key by key: a `null` value removes the key. Returns true when anything changed.
