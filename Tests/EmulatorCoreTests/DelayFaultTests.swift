@@ -92,4 +92,18 @@ import Testing
             #expect(seconds < 30, "answered \(seconds) s after it was sent")
         }
     }
+
+    @Test("a delayed request whose body is over the limit is read to its end, parked, then answered 413")
+    func delayedOversizedBody() async throws {
+        try await withEmulator { emulator in
+            _ = try await emulator.control(
+                "POST", "faults", #"{"match": {"path": "/api/v1/contacts"}, "action": {"delay_ms": 300}}"#)
+            let started = Date()
+            let reply = try emulator.raw(
+                "POST", "/api/v1/contacts", body: String(repeating: "x", count: 1_100_000))
+            #expect(reply.status == 413)
+            #expect(reply.body == #"{"error":"Payload Too Large"}"#)
+            #expect(Date().timeIntervalSince(started) >= 0.3)
+        }
+    }
 }
