@@ -21,6 +21,10 @@ final class ParkedConnections: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The resume timers fire here. A private serial queue, not a shared global one: libdispatch gives it a thread
+    /// even when the global queues are busy (an in-process server shares them with its host), and a resume is only
+    /// one call into libmicrohttpd.
+    private let timers = DispatchQueue(label: "microhttp.parked-connections")
 
     /// Registers a connection the caller has just suspended and resumes it after `milliseconds`.
     func park(_ connection: ParkedConnection, milliseconds: Int) {
@@ -34,7 +38,7 @@ final class ParkedConnections: Sendable {
             MHD_resume_connection(connection.pointer)
             return
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(max(0, milliseconds))) { [self] in
+        timers.asyncAfter(deadline: .now() + .milliseconds(max(0, milliseconds))) { [self] in
             resume(ticket)
         }
     }
