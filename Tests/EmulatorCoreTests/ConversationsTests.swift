@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 
 /// The spec's running example (§5, §6): Bob writes to Acme's support channel, Jane answers, then files it on hold.
@@ -295,6 +296,46 @@ enum OrderExample {
             let response = try await client.get(path)
             #expect(response.status == status)
             #expect(response.text == (body ?? OrderExample.conversation))
+        }
+    }
+}
+
+/// A page of conversations is loaded with batch queries; every item must be exactly what a single read shows.
+@Suite struct ConversationPageTests {
+    static var demoFixtures: String {
+        get throws {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
+            return try String(contentsOf: root.appendingPathComponent("fixtures/demo.json"), encoding: .utf8)
+        }
+    }
+
+    @Test(
+        "every conversation of a page, on the demo data of both brands, is byte for byte its GET /conversations/{slug}",
+        arguments: ["demo", "demo-coffee"])
+    func pageItemsMatchSingleReads(brand: String) async throws {
+        try await withEmulator(fixtures: try Self.demoFixtures) { emulator in
+            let client = emulator.client(host: "\(brand).localhost")
+            // The demo data's conversations all start with a customer: add one a staff user starts, assigned.
+            let started = try await client.post(
+                "/conversations",
+                #"{"conversation": {"subject": "Staff first", "category": "support", "message": {"body": "hi"}, "#
+                    + #""user": {"email": "jane@acme-store.com"}, "tag_list": ["b", "a"]}}"#)
+            try #require(started.status == 200, "\(started.text)")
+            let body = try await client.get("/conversations?filter=all").body
+            let document = try #require(try JSONParser.parse(Array(body)).objectValue)
+            guard case .array(let conversations)? = document["conversations"], conversations.count >= 10 else {
+                Issue.record("no conversations in \(brand)")
+                return
+            }
+            for conversation in conversations {
+                guard case .string(let slug)? = conversation.objectValue?["slug"] else {
+                    Issue.record("a conversation without a slug")
+                    continue
+                }
+                let single = try await client.get("/conversations/\(slug)").body
+                #expect(JSONWriter.encode { $0.value(conversation) } == Array(single), "\(slug)")
+            }
         }
     }
 }

@@ -42,7 +42,7 @@ struct ContactRepository {
     func load(contactIDs: [Int], withNotes: Bool = true) throws -> [ContactRecord] {
         guard !contactIDs.isEmpty else { return [] }
         // The ids travel as one JSON array bound to `json_each(?)`: the SQL stays the same for any number of ids.
-        let ids = "[" + contactIDs.map(String.init).joined(separator: ",") + "]"
+        let ids = IDList.json(contactIDs)
         let rows = try connection.query(
             "SELECT \(Self.contactColumns) FROM contacts WHERE id IN (SELECT value FROM json_each(?))", [ids], Self.row)
         let identities = Dictionary(
