@@ -56,16 +56,6 @@ struct ChannelRepository {
         try connection.queryOne("\(Self.columns) WHERE ch.id = ?", [id]) { try Self.record($0) }
     }
 
-    /// The channels with these ids, by id.
-    func channels(ids: [Int]) throws -> [Int: ChannelRecord] {
-        guard !ids.isEmpty else { return [:] }
-        let records = try connection.query(
-            "\(Self.columns) WHERE ch.id IN (SELECT value FROM json_each(?))",
-            [IDList.json(ids)]
-        ) { try Self.record($0) }
-        return Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-    }
-
     /// All of the brand's channels, oldest first.
     func all(brandID: Int) throws -> [ChannelRecord] {
         try connection.query("\(Self.columns) WHERE ch.brand_id = ? ORDER BY ch.created_at, ch.id", [brandID]) {

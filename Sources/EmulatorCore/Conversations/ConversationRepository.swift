@@ -47,116 +47,47 @@ struct ConversationRepository {
 
     /// The conversation with its author, assignee, channel, tags, data and message summaries.
     func load(conversationID: Int) throws -> ConversationRecord? {
-        try load(conversationIDs: [conversationID]).first
-    }
-
-    /// Several conversations in the order of `conversationIDs` (unknown ids left out), each with everything its JSON
-    /// shows, in the same handful of statements whatever their number: a page of 30 costs about what one does.
-    func load(conversationIDs: [Int]) throws -> [ConversationRecord] {
-        guard !conversationIDs.isEmpty else { return [] }
-        // The ids travel as one JSON array bound to `json_each(?)`: the SQL stays the same for any number of ids.
-        let ids = IDList.json(conversationIDs)
-        let lastMessage = { (sender: String, column: String) in
-            """
-            (SELECT m.\(column) FROM messages m WHERE m.conversation_id = c.id AND m.\(sender) IS NOT NULL
-                AND m.visibility = \(MessageVisibility.regular.rawValue) ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
-            """
-        }
-        let rows = try connection.query(
-            """
-            SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
-                c.origin, c.hold_until, c.created_at, c.updated_at,
-                (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id) AS author_contact_id,
-                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
-                (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at, m.id LIMIT 1)
-                    AS first_body,
-                \(lastMessage("sender_identity_id", "body")) AS last_customer_body,
-                \(lastMessage("sender_identity_id", "created_at")) AS last_customer_at,
-                \(lastMessage("sender_staff_id", "body")) AS last_staff_body,
-                \(lastMessage("sender_staff_id", "created_at")) AS last_staff_at
-            FROM conversations c WHERE c.id IN (SELECT value FROM json_each(?))
-            """, [ids], ConversationRow.init(row:))
-        let channels = try ChannelRepository(connection: connection).channels(ids: rows.map(\.channelID))
-        let authors = Dictionary(
-            try contacts.load(contactIDs: rows.compactMap(\.authorContactID), withNotes: false).map { ($0.id, $0) },
-            uniquingKeysWith: { first, _ in first })
-        let staff = try StaffRepository(connection: connection).staff(
-            ids: rows.compactMap(\.authorStaffID) + rows.compactMap(\.assigneeID))
-        let tags = Dictionary(
-            grouping: try connection.query(
+        guard
+            let row = try connection.queryOne(
                 """
-                SELECT conversation_id, tag FROM conversation_tags
-                WHERE conversation_id IN (SELECT value FROM json_each(?)) ORDER BY conversation_id, position
-                """, [ids]
-            ) { row in (conversationID: try row.int("conversation_id"), tag: try row.string("tag")) },
-            by: \.conversationID)
-        let data = try CustomData(connection: connection, owner: .conversation).load(ownerIDs: ids)
-        let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return try conversationIDs.compactMap { id -> ConversationRecord? in
-            guard let row = byID[id] else { return nil }
-            guard let status = ConversationStatus(rawValue: row.status) else {
-                throw SQLiteError.mismatch("conversation \(row.id) has status \(row.status), not 0 to 9")
-            }
-            let author: Sender? =
-                row.authorContactID.flatMap { authors[$0] }.map(Sender.contact)
-                ?? row.authorStaffID.flatMap { staff[$0] }.map(Sender.staff)
-            guard let channel = channels[row.channelID], let author else { return nil }
-            return ConversationRecord(
-                id: row.id, brandID: row.brandID, slug: row.slug, subject: row.subject, status: status,
-                createdAt: row.createdAt, updatedAt: row.updatedAt, tags: tags[id]?.map(\.tag) ?? [],
-                firstMessageBody: row.firstBody, lastCustomerMessage: row.lastCustomerMessage,
-                lastStaffMessage: row.lastStaffMessage, author: author, assignee: row.assigneeID.flatMap { staff[$0] },
-                channel: channel, data: data[id] ?? JSONObject(), origin: row.origin, holdUntil: row.holdUntil,
-                messageCount: row.messageCount)
+                SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
+                    c.origin, c.hold_until, c.created_at, c.updated_at,
+                    (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id) AS author_contact_id,
+                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count
+                FROM conversations c WHERE c.id = ?
+                """, [conversationID],
+                { row in
+                    (
+                        id: try row.int("id"), brandID: try row.int("brand_id"), channelID: try row.int("channel_id"),
+                        slug: try row.string("slug"), subject: try row.optionalString("subject"),
+                        status: try row.int("status"), authorStaffID: try row.optionalInt("author_staff_id"),
+                        assigneeID: try row.optionalInt("assignee_id"), origin: try row.int("origin"),
+                        holdUntil: try row.optionalInt64("hold_until"), createdAt: try row.int64("created_at"),
+                        updatedAt: try row.int64("updated_at"),
+                        authorContactID: try row.optionalInt("author_contact_id"),
+                        messageCount: try row.int("message_count")
+                    )
+                })
+        else { return nil }
+        guard let status = ConversationStatus(rawValue: row.status) else {
+            throw SQLiteError.mismatch("conversation \(row.id) has status \(row.status), not 0 to 9")
         }
-    }
-
-    /// A conversation row with the summaries computed alongside it, before its relations are added.
-    private struct ConversationRow {
-        let id: Int
-        let brandID: Int
-        let channelID: Int
-        let slug: String
-        let subject: String?
-        let status: Int
-        let authorStaffID: Int?
-        let assigneeID: Int?
-        let origin: Int
-        let holdUntil: Timestamp?
-        let createdAt: Timestamp
-        let updatedAt: Timestamp
-        let authorContactID: Int?
-        let messageCount: Int
-        let firstBody: String?
-        let lastCustomerMessage: MessageSummary?
-        let lastStaffMessage: MessageSummary?
-
-        init(row: Row) throws {
-            id = try row.int("id")
-            brandID = try row.int("brand_id")
-            channelID = try row.int("channel_id")
-            slug = try row.string("slug")
-            subject = try row.optionalString("subject")
-            status = try row.int("status")
-            authorStaffID = try row.optionalInt("author_staff_id")
-            assigneeID = try row.optionalInt("assignee_id")
-            origin = try row.int("origin")
-            holdUntil = try row.optionalInt64("hold_until").map(Timestamp.init(milliseconds:))
-            createdAt = Timestamp(milliseconds: try row.int64("created_at"))
-            updatedAt = Timestamp(milliseconds: try row.int64("updated_at"))
-            authorContactID = try row.optionalInt("author_contact_id")
-            messageCount = try row.int("message_count")
-            firstBody = try row.optionalString("first_body")
-            lastCustomerMessage = try Self.summary(row, body: "last_customer_body", at: "last_customer_at")
-            lastStaffMessage = try Self.summary(row, body: "last_staff_body", at: "last_staff_at")
-        }
-
-        private static func summary(_ row: Row, body: String, at time: String) throws -> MessageSummary? {
-            guard let text = try row.optionalString(body), let milliseconds = try row.optionalInt64(time) else {
-                return nil
-            }
-            return MessageSummary(body: text, createdAt: Timestamp(milliseconds: milliseconds))
-        }
+        guard let channel = try ChannelRepository(connection: connection).channel(id: row.channelID),
+            let author = try sender(contactID: row.authorContactID, staffID: row.authorStaffID)
+        else { return nil }
+        let staff = StaffRepository(connection: connection)
+        return ConversationRecord(
+            id: row.id, brandID: row.brandID, slug: row.slug, subject: row.subject, status: status,
+            createdAt: Timestamp(milliseconds: row.createdAt), updatedAt: Timestamp(milliseconds: row.updatedAt),
+            tags: try tags(conversationID: row.id),
+            firstMessageBody: try connection.queryOne(
+                "SELECT body FROM messages WHERE conversation_id = ? ORDER BY created_at, id LIMIT 1", [row.id]
+            ) { $0.string(0) },
+            lastCustomerMessage: try lastMessage(conversationID: row.id, fromStaff: false),
+            lastStaffMessage: try lastMessage(conversationID: row.id, fromStaff: true),
+            author: author, assignee: try row.assigneeID.flatMap { try staff.staff(id: $0) }, channel: channel,
+            data: try CustomData(connection: connection, owner: .conversation).load(row.id), origin: row.origin,
+            holdUntil: row.holdUntil.map(Timestamp.init(milliseconds:)), messageCount: row.messageCount)
     }
 
     private func sender(contactID: Int?, staffID: Int?) throws -> Sender? {
@@ -174,6 +105,18 @@ struct ConversationRepository {
         try connection.query(
             "SELECT tag FROM conversation_tags WHERE conversation_id = ? ORDER BY position", [conversationID]
         ) { $0.string(0) }
+    }
+
+    /// The newest regular (visibility 0) message of staff or of customers.
+    private func lastMessage(conversationID: Int, fromStaff: Bool) throws -> MessageSummary? {
+        let sender = fromStaff ? "sender_staff_id" : "sender_identity_id"
+        return try connection.queryOne(
+            """
+            SELECT body, created_at FROM messages
+            WHERE conversation_id = ? AND \(sender) IS NOT NULL AND visibility = \(MessageVisibility.regular.rawValue)
+            ORDER BY created_at DESC, id DESC LIMIT 1
+            """, [conversationID]
+        ) { MessageSummary(body: $0.string(0), createdAt: Timestamp(milliseconds: $0.int64(1))) }
     }
 
     /// A message with its sender, recipients and conversation.
@@ -290,12 +233,11 @@ struct ConversationRepository {
                 c.created_at) DESC, c.id DESC
                 """
         }
-        let ids = try Page.fetch(
+        return try Page.fetch(
             connection, select: "c.id", from: "FROM conversations c WHERE \(conditions.joined(separator: " AND "))",
             values: values, order: order,
             caching: filter.tags.isEmpty && dataFilters.conditions.isEmpty ? .cached : .oneOff, page: page
-        ) { $0.int(0) }
-        return Page(totalCount: ids.totalCount, items: try load(conversationIDs: ids.items))
+        ) { $0.int(0) }.compactMap { try load(conversationID: $0) }
     }
 
     /// One page of the brand's messages, or of one conversation's, newest first (spec §6.2).

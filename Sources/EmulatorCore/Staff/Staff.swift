@@ -64,15 +64,6 @@ struct StaffRepository {
         try connection.execute("UPDATE staff SET api_token = ? WHERE email = ?", [token, email]) > 0
     }
 
-    /// The staff users with these ids, by id.
-    func staff(ids: [Int]) throws -> [Int: StaffRecord] {
-        guard !ids.isEmpty else { return [:] }
-        let records = try connection.query(
-            "\(Self.columns) WHERE id IN (SELECT value FROM json_each(?))", [IDList.json(ids)]
-        ) { try Self.record($0) }
-        return Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-    }
-
     /// One page of the account's staff, oldest first.
     func list(accountID: Int, page: Int) throws -> Page<StaffRecord> {
         try Page.fetch(
