@@ -128,6 +128,11 @@ struct ContactRepository {
             creatorName: try row.optionalString("creator_name"), creatorEmail: try row.string("creator_email"))
     }
 
+    /// Sets a note's `updated_at` (fixtures give it explicitly).
+    func setNoteUpdatedAt(noteID: Int, _ time: Timestamp) throws {
+        try connection.execute("UPDATE notes SET updated_at = ? WHERE id = ?", [time.milliseconds, noteID])
+    }
+
     // MARK: Listing
 
     /// One page of the account's contacts matching `filter` (spec §2.3).

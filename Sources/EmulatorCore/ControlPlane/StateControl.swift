@@ -38,7 +38,7 @@ enum StateControl {
                 try accounts.empty(accountID: accountID, keeping: .accountOnly)
                 try loader.load(document: .object(context.body), intoAccount: accountID)
             } else {
-                try Store.deleteEverything(connection)
+                try AccountRepository(connection: connection).deleteEverything()
                 try loader.load(document: .object(context.body))
             }
             try emulator.bootstrap(connection, now: now)
@@ -82,21 +82,6 @@ enum StateControl {
             throw ControlError.notFound("no snapshot \(name)")
         }
         return JSONResponse.make { $0.object { $0.field("deleted", name) } }
-    }
-}
-
-/// Whole-store operations.
-enum Store {
-    /// Every table, children before parents, so deleting in this order never breaks a foreign key.
-    static let tablesChildFirst = [
-        "messages", "conversation_tags", "conversation_data", "conversations", "notes", "contact_data", "identities",
-        "contacts", "channels", "staff", "brands", "accounts",
-    ]
-
-    /// Deletes every row and restarts the id sequences, inside the caller's transaction.
-    static func deleteEverything(_ connection: Connection) throws {
-        for table in tablesChildFirst { try connection.execute("DELETE FROM \(table)") }
-        try connection.execute("DELETE FROM sqlite_sequence")
     }
 }
 

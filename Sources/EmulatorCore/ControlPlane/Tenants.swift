@@ -59,23 +59,7 @@ enum Tenants {
     /// Every account with its default brand and the first administrator that has an API token, so a console or a
     /// test can pick a tenant and sign in as it (the control plane is the operator's: it shows tokens, as export does).
     static func list(_ context: ControlContext) throws -> HTTPResponse {
-        let accounts = try context.emulator.database.read { connection in
-            try connection.query(
-                """
-                SELECT a.id, a.name,
-                    (SELECT host_label FROM brands WHERE account_id = a.id ORDER BY is_default DESC, id LIMIT 1),
-                    s.email, s.api_token
-                FROM accounts a LEFT JOIN staff s ON s.id = (SELECT id FROM staff WHERE account_id = a.id
-                    AND api_token IS NOT NULL ORDER BY is_admin DESC, id LIMIT 1)
-                ORDER BY a.id
-                """
-            ) { row in
-                (
-                    id: row.int(0), name: row.string(1), brand: row.optionalString(2), login: row.optionalString(3),
-                    token: row.optionalString(4)
-                )
-            }
-        }
+        let accounts = try context.emulator.database.read { try AccountRepository(connection: $0).tenants() }
         return JSONResponse.make { writer in
             writer.object { writer in
                 writer.key("accounts")

@@ -338,6 +338,18 @@ struct ConversationRepository {
         ) { $0.int(0) } ?? 0
     }
 
+    /// Assigns the conversation to a staff user.
+    func setAssignee(conversationID: Int, staffID: Int) throws {
+        try connection.execute("UPDATE conversations SET assignee_id = ? WHERE id = ?", [staffID, conversationID])
+    }
+
+    /// Moves the conversation to another channel (of this brand or another of the account) under `slug`.
+    func move(conversationID: Int, brandID: Int, channelID: Int, slug: String) throws {
+        try connection.execute(
+            "UPDATE conversations SET brand_id = ?, channel_id = ?, slug = ? WHERE id = ?",
+            [brandID, channelID, slug, conversationID])
+    }
+
     /// Sets status (clearing `hold_until` unless it is 5) and `updated_at`.
     func setStatus(conversationID: Int, status: ConversationStatus, holdUntil: Timestamp?, now: Timestamp) throws {
         try connection.execute(

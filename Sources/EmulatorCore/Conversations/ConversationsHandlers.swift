@@ -250,10 +250,8 @@ enum ConversationsHandlers {
             var target: (brandID: Int, channel: ChannelRecord)?
             var targetBrandID = current.brandID
             if let brandText = reader.string("brand", &errors)?.trimmed.lowercased() {
-                let brandID = try connection.queryOne(
-                    "SELECT id FROM brands WHERE account_id = ? AND (lower(url) = ? OR host_label = ?)",
-                    [context.accountID, brandText, brandText]
-                ) { $0.int(0) }
+                let brandID = try BrandRepository(connection: connection).brandID(
+                    accountID: context.accountID, urlOrHostLabel: brandText)
                 if let brandID { targetBrandID = brandID } else { errors.add("brand", "is invalid") }
             }
             if let slug = reader.string("category", &errors)?.trimmed, !errors.has("brand") {
@@ -275,7 +273,7 @@ enum ConversationsHandlers {
                 changed = try CustomData(connection: connection, owner: .conversation).merge(id, data) || changed
             }
             if let assigneeID, assigneeID != current.assignee?.id {
-                try connection.execute("UPDATE conversations SET assignee_id = ? WHERE id = ?", [assigneeID, id])
+                try repository.setAssignee(conversationID: id, staffID: assigneeID)
                 changed = true
             }
             let newStatus = status ?? current.status
@@ -291,9 +289,8 @@ enum ConversationsHandlers {
                         try repository.slugTaken(brandID: target.brandID, slug: $0)
                     }
                 }
-                try connection.execute(
-                    "UPDATE conversations SET brand_id = ?, channel_id = ?, slug = ? WHERE id = ?",
-                    [target.brandID, target.channel.id, slug, id])
+                try repository.move(
+                    conversationID: id, brandID: target.brandID, channelID: target.channel.id, slug: slug)
                 changed = true
             }
             if changed { try repository.touch(conversationID: id, now: context.now) }

@@ -48,7 +48,7 @@ public final class Emulator: Sendable {
     public func start(fixtures: [UInt8]? = nil) throws {
         let now = clock.now()
         try database.write { connection in
-            let isEmpty = try connection.queryOne("SELECT count(*) FROM accounts") { $0.int(0) } == 0
+            let isEmpty = try AccountRepository(connection: connection).oldestID() == nil
             if isEmpty, let fixtures { try FixtureLoader(connection: connection, now: now).load(fixtures) }
             try bootstrap(connection, now: now)
         }

@@ -155,9 +155,7 @@ struct FixtureLoader {
                 contactID: contactID, body: try note.required("body").string(), creatorID: creatorID,
                 createdAt: noteCreated, now: created)
             if let noteUpdated = try note.optional("updated_at")?.timestamp() {
-                try connection.execute(
-                    "UPDATE notes SET updated_at = ? WHERE id = ?",
-                    [max(noteUpdated, noteCreated).milliseconds, noteID])
+                try repository.setNoteUpdatedAt(noteID: noteID, max(noteUpdated, noteCreated))
             }
         }
         let updated = try contact.optional("updated_at")?.timestamp() ?? created
@@ -181,13 +179,10 @@ struct FixtureLoader {
         else { throw FixtureError(path: categoryNode.path, message: "is not a channel slug of the brand") }
         let subject = try conversation.optional("subject")?.string()
         let created = try conversation.optional("created_at")?.timestamp() ?? now
+        let repository = ConversationRepository(connection: connection)
         let slug =
             try conversation.optional("slug")?.string()
-            ?? Slug.unique(for: subject) { candidate in
-                try connection.queryOne(
-                    "SELECT 1 FROM conversations WHERE brand_id = ? AND slug = ?", [brandID, candidate], { _ in true })
-                    ?? false
-            }
+            ?? Slug.unique(for: subject) { try repository.slugTaken(brandID: brandID, slug: $0) }
         let author = try sender(try conversation.required("author"), accountID: accountID)
         guard let status = ConversationStatus(rawValue: try conversation.optional("status")?.int() ?? 0) else {
             throw FixtureError(path: node.path + ".status", message: "must be 0 to 9")
@@ -200,16 +195,12 @@ struct FixtureLoader {
         let data = try conversation.optional("data")?.customData()
         let messages = try conversation.required("messages").array()
         guard !messages.isEmpty else { throw FixtureError(path: node.path + ".messages", message: "needs a message") }
-        let repository = ConversationRepository(connection: connection)
         let conversationID = try mappingConstraints(at: node) {
             try repository.insertConversation(
                 brandID: brandID, channel: channel, slug: slug, subject: subject, status: status,
                 author: author, holdUntil: holdUntil, now: created)
         }
-        if let assigneeID {
-            try connection.execute(
-                "UPDATE conversations SET assignee_id = ? WHERE id = ?", [assigneeID, conversationID])
-        }
+        if let assigneeID { try repository.setAssignee(conversationID: conversationID, staffID: assigneeID) }
         if let data { _ = try CustomData(connection: connection, owner: .conversation).merge(conversationID, data) }
         var errors = ValidationErrors()
         let tags = FieldReader(object: conversation.object).tags("tag_list", &errors)

@@ -1,5 +1,14 @@
 import SQLiteStore
 
+/// An account as the tenant list shows it: the brand and credentials to reach it with.
+struct TenantSummary: Sendable {
+    let id: Int
+    let name: String
+    let brand: String?
+    let login: String?
+    let token: String?
+}
+
 /// The SQL behind accounts: creating, naming and emptying one (for a tenant reset and for a state import into that
 /// account), inside the caller's transaction.
 struct AccountRepository {
@@ -31,6 +40,36 @@ struct AccountRepository {
     /// Renames an account.
     func rename(accountID: Int, to name: String) throws {
         try connection.execute("UPDATE accounts SET name = ? WHERE id = ?", [name, accountID])
+    }
+
+    /// Every table, children before parents, so deleting in this order never breaks a foreign key.
+    static let tablesChildFirst = [
+        "messages", "conversation_tags", "conversation_data", "conversations", "notes", "contact_data", "identities",
+        "contacts", "channels", "staff", "brands", "accounts",
+    ]
+
+    /// Deletes every row of every account and restarts the id sequences (a state import without `?account=`).
+    func deleteEverything() throws {
+        for table in Self.tablesChildFirst { try connection.execute("DELETE FROM \(table)") }
+        try connection.execute("DELETE FROM sqlite_sequence")
+    }
+
+    /// Every account with its default brand and the first administrator that has an API token (the tenant list).
+    func tenants() throws -> [TenantSummary] {
+        try connection.query(
+            """
+            SELECT a.id, a.name,
+                (SELECT host_label FROM brands WHERE account_id = a.id ORDER BY is_default DESC, id LIMIT 1) AS brand,
+                s.email AS login, s.api_token AS token
+            FROM accounts a LEFT JOIN staff s ON s.id = (SELECT id FROM staff WHERE account_id = a.id
+                AND api_token IS NOT NULL ORDER BY is_admin DESC, id LIMIT 1)
+            ORDER BY a.id
+            """
+        ) { row in
+            TenantSummary(
+                id: try row.int("id"), name: try row.string("name"), brand: try row.optionalString("brand"),
+                login: try row.optionalString("login"), token: try row.optionalString("token"))
+        }
     }
 
     /// Deletes an account and, by cascade, everything it holds.

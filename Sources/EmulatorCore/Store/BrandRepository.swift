@@ -17,6 +17,14 @@ struct BrandRepository {
         try connection.queryOne("SELECT 1 FROM brands WHERE host_label = ?", [label]) { _ in true } ?? false
     }
 
+    /// The account's brand named by its url (case-insensitive) or its host label, as `PUT /conversations` takes it.
+    func brandID(accountID: Int, urlOrHostLabel name: String) throws -> Int? {
+        try connection.queryOne(
+            "SELECT id FROM brands WHERE account_id = ? AND (lower(url) = ? OR host_label = ?)",
+            [accountID, name, name]
+        ) { $0.int(0) }
+    }
+
     /// True when the account has at least one brand.
     func accountHasBrand(accountID: Int) throws -> Bool {
         try connection.queryOne("SELECT 1 FROM brands WHERE account_id = ?", [accountID]) { _ in true } ?? false
