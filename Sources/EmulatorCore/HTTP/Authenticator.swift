@@ -16,14 +16,7 @@ struct Authenticator {
         else { throw APIError.unauthorized }
         let login = String(decoding: decoded[..<colon], as: UTF8.self).trimmed.lowercased()
         let token = Array(decoded[decoded.index(after: colon)...])
-        let found = try connection.queryOne(
-            "SELECT id, account_id, name, email, api_token FROM staff WHERE email = ?", [login]
-        ) { row in
-            (
-                StaffUser(id: row.int(0), accountID: row.int(1), name: row.optionalString(2), email: row.string(3)),
-                row.optionalString(4)
-            )
-        }
+        let found = try StaffRepository(connection: connection).credentials(login: login)
         guard let (staff, storedToken) = found, let storedToken,
             Self.constantTimeEquals(Array(storedToken.utf8), token)
         else { throw APIError.unauthorized }
@@ -60,17 +53,10 @@ struct BrandResolver {
     /// The brand for this request.
     /// - Throws: ``APIError/notFound`` when the named brand is not the account's.
     func resolve(host: String?, accountID: Int) throws -> Brand {
-        let label = Self.label(fromHost: host)
-        let columns = "SELECT id, account_id, name, url, host_label FROM brands"
-        let map: (Row) -> Brand = { row in
-            Brand(
-                id: row.int(0), accountID: row.int(1), name: row.string(2), url: row.string(3), hostLabel: row.string(4)
-            )
-        }
+        let brands = BrandRepository(connection: connection)
         let brand =
-            try label.map { try connection.queryOne("\(columns) WHERE host_label = ?", [$0], map) }
-            ?? connection.queryOne(
-                "\(columns) WHERE account_id = ? ORDER BY is_default DESC, id LIMIT 1", [accountID], map)
+            try Self.label(fromHost: host).map { try brands.brand(hostLabel: $0) }
+            ?? brands.defaultBrand(accountID: accountID)
         guard let brand, brand.accountID == accountID else { throw APIError.notFound }
         return brand
     }

@@ -41,6 +41,19 @@ struct StaffRepository {
         try connection.queryOne("\(Self.columns) WHERE id = ?", [id]) { try Self.record($0) }
     }
 
+    /// The staff user with this login and its API token (nil when it has none), for authentication.
+    func credentials(login: String) throws -> (StaffUser, token: String?)? {
+        try connection.queryOne("SELECT id, account_id, name, email, api_token FROM staff WHERE email = ?", [login]) {
+            row in
+            (
+                StaffUser(
+                    id: try row.int("id"), accountID: try row.int("account_id"), name: try row.optionalString("name"),
+                    email: try row.string("email")),
+                try row.optionalString("api_token")
+            )
+        }
+    }
+
     /// Inserts a staff user and returns its id. Without a token the user cannot call the API.
     func insert(
         accountID: Int, name: String?, email: String, token: String?, password: String?, role: String, isAdmin: Bool,

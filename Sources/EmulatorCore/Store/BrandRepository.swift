@@ -4,6 +4,25 @@ import SQLiteStore
 struct BrandRepository {
     let connection: Connection
 
+    private static let columns = "SELECT id, account_id, name, url, host_label FROM brands"
+
+    private static func brand(_ row: Row) throws -> Brand {
+        Brand(
+            id: try row.int("id"), accountID: try row.int("account_id"), name: try row.string("name"),
+            url: try row.string("url"), hostLabel: try row.string("host_label"))
+    }
+
+    /// The brand with this host label, of any account.
+    func brand(hostLabel: String) throws -> Brand? {
+        try connection.queryOne("\(Self.columns) WHERE host_label = ?", [hostLabel], Self.brand)
+    }
+
+    /// The account's default brand (its oldest when none is marked default).
+    func defaultBrand(accountID: Int) throws -> Brand? {
+        try connection.queryOne(
+            "\(Self.columns) WHERE account_id = ? ORDER BY is_default DESC, id LIMIT 1", [accountID], Self.brand)
+    }
+
     /// Inserts a brand and returns its id.
     func insert(accountID: Int, name: String, hostLabel: String, url: String, isDefault: Bool) throws -> Int {
         try connection.queryOne(
