@@ -224,7 +224,7 @@ struct ContactRepository {
         try connection.queryOne(
             "SELECT id, contact_id FROM identities WHERE account_id = ? AND type = ? AND match_key = ?",
             [accountID, type.rawValue, matchKey]
-        ) { (identityID: $0.int(0), contactID: $0.int(1)) }
+        ) { (identityID: try $0.int("id"), contactID: try $0.int("contact_id")) }
     }
 
     /// Whether an external `id` is taken in the account.

@@ -116,7 +116,9 @@ struct ConversationRepository {
             WHERE conversation_id = ? AND \(sender) IS NOT NULL AND visibility = \(MessageVisibility.regular.rawValue)
             ORDER BY created_at DESC, id DESC LIMIT 1
             """, [conversationID]
-        ) { MessageSummary(body: $0.string(0), createdAt: Timestamp(milliseconds: $0.int64(1))) }
+        ) {
+            MessageSummary(body: try $0.string("body"), createdAt: Timestamp(milliseconds: try $0.int64("created_at")))
+        }
     }
 
     /// A message with its sender, recipients and conversation.
@@ -125,17 +127,20 @@ struct ConversationRepository {
             let row = try connection.queryOne(
                 """
                 SELECT m.id, m.body, m.visibility, m.origin_id, m.sender_staff_id, m.recipients, m.attachments,
-                    m.created_at, c.origin, c.subject, c.slug, c.created_at, c.channel_id,
-                    (SELECT i.contact_id FROM identities i WHERE i.id = m.sender_identity_id)
+                    m.created_at, c.origin, c.subject, c.slug, c.created_at AS conversation_created_at, c.channel_id,
+                    (SELECT i.contact_id FROM identities i WHERE i.id = m.sender_identity_id) AS sender_contact_id
                 FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?
                 """, [id],
                 { row in
                     (
-                        id: row.int(0), body: row.string(1), visibility: row.int(2), originID: row.optionalString(3),
-                        senderStaffID: row.optionalInt(4), recipients: row.string(5), attachments: row.string(6),
-                        createdAt: row.int64(7), origin: row.int(8), subject: row.optionalString(9),
-                        slug: row.string(10), conversationCreatedAt: row.int64(11), channelID: row.int(12),
-                        senderContactID: row.optionalInt(13)
+                        id: try row.int("id"), body: try row.string("body"), visibility: try row.int("visibility"),
+                        originID: try row.optionalString("origin_id"),
+                        senderStaffID: try row.optionalInt("sender_staff_id"),
+                        recipients: try row.string("recipients"), attachments: try row.string("attachments"),
+                        createdAt: try row.int64("created_at"), origin: try row.int("origin"),
+                        subject: try row.optionalString("subject"), slug: try row.string("slug"),
+                        conversationCreatedAt: try row.int64("conversation_created_at"),
+                        channelID: try row.int("channel_id"), senderContactID: try row.optionalInt("sender_contact_id")
                     )
                 })
         else { return nil }

@@ -19,7 +19,7 @@ struct CustomData {
     func load(_ ownerID: Int) throws -> JSONObject {
         let members = try connection.query(
             "SELECT key, value_json FROM \(owner.table) WHERE \(owner.column) = ? ORDER BY rowid", [ownerID]
-        ) { row in (key: row.string(0), json: row.string(1)) }
+        ) { row in (key: try row.string("key"), json: try row.string("value_json")) }
         var object = JSONObject()
         for member in members {
             object[member.key] = Self.value(member.json)
