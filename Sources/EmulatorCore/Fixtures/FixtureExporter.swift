@@ -10,7 +10,7 @@ struct FixtureExporter {
     func export(accountID: Int?) throws -> [UInt8] {
         let accounts = try connection.query(
             "SELECT id, name FROM accounts WHERE ?1 IS NULL OR id = ?1 ORDER BY id", [accountID]
-        ) { (id: $0.int(0), name: $0.string(1)) }
+        ) { (id: try $0.int("id"), name: try $0.string("name")) }
         var writer = JSONWriter()
         try writer.objectThrowing { writer in
             writer.key("accounts")
@@ -24,7 +24,12 @@ struct FixtureExporter {
     private func account(_ id: Int, name: String, into writer: inout JSONWriter) throws {
         let brands = try connection.query(
             "SELECT id, name, host_label, url, is_default FROM brands WHERE account_id = ? ORDER BY id", [id]
-        ) { (id: $0.int(0), name: $0.string(1), host: $0.string(2), url: $0.string(3), isDefault: $0.bool(4)) }
+        ) { row in
+            (
+                id: try row.int("id"), name: try row.string("name"), host: try row.string("host_label"),
+                url: try row.string("url"), isDefault: try row.bool("is_default")
+            )
+        }
         let staff = try connection.query(
             """
             SELECT name, email, api_token, password, role_name, is_admin, created_at FROM staff
@@ -32,8 +37,10 @@ struct FixtureExporter {
             """, [id]
         ) { row in
             (
-                name: row.optionalString(0), email: row.string(1), token: row.optionalString(2),
-                password: row.optionalString(3), role: row.string(4), admin: row.bool(5), createdAt: row.int64(6)
+                name: try row.optionalString("name"), email: try row.string("email"),
+                token: try row.optionalString("api_token"), password: try row.optionalString("password"),
+                role: try row.string("role_name"), admin: try row.bool("is_admin"),
+                createdAt: try row.int64("created_at")
             )
         }
         let contactIDs = try connection.query("SELECT id FROM contacts WHERE account_id = ? ORDER BY id", [id]) {
@@ -128,17 +135,20 @@ struct FixtureExporter {
         guard
             let row = try connection.queryOne(
                 """
-                SELECT b.host_label, ch.slug, c.slug, c.subject, c.status, s.email, c.hold_until, c.created_at,
-                    c.updated_at, c.author_identity_id, c.author_staff_id
+                SELECT b.host_label, ch.slug AS category, c.slug, c.subject, c.status, s.email AS assignee,
+                    c.hold_until, c.created_at, c.updated_at, c.author_identity_id, c.author_staff_id
                 FROM conversations c JOIN brands b ON b.id = c.brand_id JOIN channels ch ON ch.id = c.channel_id
                 LEFT JOIN staff s ON s.id = c.assignee_id WHERE c.id = ?
                 """, [id],
                 { row in
                     (
-                        brand: row.string(0), category: row.string(1), slug: row.string(2),
-                        subject: row.optionalString(3), status: row.int(4), assignee: row.optionalString(5),
-                        holdUntil: row.optionalInt64(6), createdAt: row.int64(7), updatedAt: row.int64(8),
-                        authorIdentity: row.optionalInt(9), authorStaff: row.optionalInt(10)
+                        brand: try row.string("host_label"), category: try row.string("category"),
+                        slug: try row.string("slug"), subject: try row.optionalString("subject"),
+                        status: try row.int("status"), assignee: try row.optionalString("assignee"),
+                        holdUntil: try row.optionalInt64("hold_until"), createdAt: try row.int64("created_at"),
+                        updatedAt: try row.int64("updated_at"),
+                        authorIdentity: try row.optionalInt("author_identity_id"),
+                        authorStaff: try row.optionalInt("author_staff_id")
                     )
                 })
         else { return }
@@ -150,9 +160,10 @@ struct FixtureExporter {
             """, [id]
         ) { row in
             (
-                body: row.string(0), visibility: row.int(1), originID: row.optionalString(2),
-                identity: row.optionalInt(3), staff: row.optionalInt(4), recipients: row.string(5),
-                attachments: row.string(6), createdAt: row.int64(7)
+                body: try row.string("body"), visibility: try row.int("visibility"),
+                originID: try row.optionalString("origin_id"), identity: try row.optionalInt("sender_identity_id"),
+                staff: try row.optionalInt("sender_staff_id"), recipients: try row.string("recipients"),
+                attachments: try row.string("attachments"), createdAt: try row.int64("created_at")
             )
         }
         let author = try sender(identityID: row.authorIdentity, staffID: row.authorStaff)
@@ -199,7 +210,8 @@ struct FixtureExporter {
     private func sender(identityID: Int?, staffID: Int?) throws -> JSONValue {
         if let identityID,
             let identity = try connection.queryOne(
-                "SELECT type, identifier FROM identities WHERE id = ?", [identityID], { ($0.string(0), $0.string(1)) })
+                "SELECT type, identifier FROM identities WHERE id = ?", [identityID],
+                { (try $0.string("type"), try $0.string("identifier")) })
         {
             return .object(JSONObject([("type", .string(identity.0)), ("identifier", .string(identity.1))]))
         }
