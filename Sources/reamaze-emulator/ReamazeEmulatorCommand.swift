@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import EmulatorCore
 import FoundationEssentials
 import Glibc
