@@ -43,7 +43,7 @@ struct AccountRepository {
     }
 
     /// Every table, children before parents, so deleting in this order never breaks a foreign key.
-    static let tablesChildFirst = [
+    private static let tablesChildFirst = [
         "messages", "conversation_tags", "conversation_data", "conversations", "notes", "contact_data", "identities",
         "contacts", "channels", "staff", "brands", "accounts",
     ]
