@@ -168,6 +168,9 @@ struct Serve: ParsableCommand {
         print("  API base URL: \(server.baseURL)/api/v1")
         print("  login: \(configuration.login)  token: \(configuration.token)  brand: \(configuration.brand)")
         print("  database: \(configuration.databasePath)")
+        if server.fixturesSkipped {
+            print("  fixtures skipped: the database already holds data (delete it or use :memory:)")
+        }
         print("  console: \(server.baseURL)/  (another brand: http://BRAND.localhost:\(server.port)/)")
         print("  control plane: \(server.baseURL)/__emulator (health: \(server.baseURL)/__emulator/health)")
         print("  try: curl -u '\(configuration.login):\(configuration.token)' \(server.baseURL)/api/v1/contacts")

@@ -68,7 +68,9 @@ import Testing
         #expect(rest.contains("login: ci@example.com  token: ci-token  brand: ci"))
     }
 
-    @Test("environment variables configure the same settings; SIGINT stops it cleanly and the data is kept")
+    @Test(
+        "environment variables configure the same settings; SIGINT stops it cleanly, the data is kept, and a restart says it skipped the fixtures"
+    )
     func environment() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -90,6 +92,10 @@ import Testing
             #expect(body.contains(#""name":"Robert""#))
             launched.child.send(SIGINT)
             #expect(launched.child.wait() == .exited(0))
+            // The second start finds the data of the first: it says that it did not load the fixtures again.
+            let skipped = launched.child.readRemainingOutput().contains(
+                "fixtures skipped: the database already holds data (delete it or use :memory:)")
+            #expect(skipped == (round == 1), "round \(round)")
         }
         #expect(FileManager.default.fileExists(atPath: database))
     }

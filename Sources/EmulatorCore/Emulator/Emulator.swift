@@ -44,16 +44,20 @@ public final class Emulator: Sendable {
 
     /// Loads fixtures into an empty database, makes sure the bootstrap user and brand exist, remembers that state for
     /// `POST /__emulator/reset`, and starts answering requests.
+    /// - Returns: false when fixtures were given but skipped because the database already held data.
     /// - Throws: ``FixtureError`` for bad fixtures, ``SQLiteStore/SQLiteError`` when the store fails.
-    public func start(fixtures: [UInt8]? = nil) throws {
+    @discardableResult
+    public func start(fixtures: [UInt8]? = nil) throws -> Bool {
         let now = clock.now()
-        try database.write { connection in
+        let loaded = try database.write { connection in
             let isEmpty = try AccountRepository(connection: connection).oldestID() == nil
             if isEmpty, let fixtures { try FixtureLoader(connection: connection, now: now).load(fixtures) }
             try bootstrap(connection, now: now)
+            return fixtures == nil || isEmpty
         }
         snapshots.keepStartup(try database.snapshot())
         ready.store(true, ordering: .releasing)
+        return loaded
     }
 
     /// Whether ``start(fixtures:)`` has finished.

@@ -7,6 +7,8 @@ public final class EmulatorServer: Sendable {
     public let emulator: Emulator
     private let server: HTTPServer
     private let secureServer: HTTPServer?
+    /// True when fixtures were given but not loaded, because the database already held data.
+    public let fixturesSkipped: Bool
 
     /// Opens the store, starts listening (answering 503 meanwhile), loads fixtures into an empty database, then
     /// answers requests.
@@ -33,16 +35,18 @@ public final class EmulatorServer: Sendable {
                 handler: { request in emulator.handle(request) })
         }
         var started: [HTTPServer] = []
+        var fixturesSkipped = false
         do {
             let secondPort = tls == nil ? nil : configuration.httpsPort
             started.append(try listen(port: configuration.port, tls: secondPort == nil ? tls : nil))
             if let secondPort { started.append(try listen(port: secondPort, tls: tls)) }
-            try emulator.start(fixtures: fixtures)
+            fixturesSkipped = try !emulator.start(fixtures: fixtures)
         } catch {
             for server in started { server.stop(gracePeriodMilliseconds: 0) }
             emulator.close()
             throw error
         }
+        self.fixturesSkipped = fixturesSkipped
         self.server = started[0]
         self.secureServer = started.count > 1 ? started[1] : nil
         self.emulator = emulator
