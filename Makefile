@@ -7,8 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
+PREFIX ?= /usr/local
 
-.PHONY: deps build run test test-ui fuzz format lint clean docker-check bench soak
+.PHONY: deps build run test test-ui fuzz format lint clean docker-check bench soak install
 
 # Installs whichever of the given Debian packages are missing (as root), or prints the command to run.
 define ensure_packages
@@ -30,6 +31,14 @@ deps:
 
 build: deps
 	swift build $(SWIFT_FLAGS)
+
+# A release build of the binary into $(DESTDIR)$(PREFIX)/bin (default /usr/local/bin). It needs the run-time
+# libraries libmicrohttpd, libsqlite3 and libgnutls, which `make deps` installs with their headers.
+install: deps
+	swift build -c release --product reamaze-emulator
+	install -D -m 0755 "$$(swift build -c release --show-bin-path)/reamaze-emulator" \
+		"$(DESTDIR)$(PREFIX)/bin/reamaze-emulator"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/reamaze-emulator"
 
 run: build
 	"$$(swift build $(SWIFT_FLAGS) --show-bin-path)/reamaze-emulator" \
