@@ -63,22 +63,16 @@ public final class Connection: @unchecked Sendable {
         }
         let connection = Connection(handle: handle)
         sqlite3_busy_timeout(handle, 5_000)
-        if readOnly {
-            let journalMode = try connection.queryOne("PRAGMA journal_mode") { $0.string(0) }
-            guard journalMode == "wal" else {
-                throw SQLiteError(
-                    code: SQLITE_ERROR, message: "journal_mode is \(journalMode ?? "unknown"), expected wal",
-                    sql: "PRAGMA journal_mode")
-            }
-            return connection
-        }
-        let journalMode = try connection.queryOne("PRAGMA journal_mode=WAL") { $0.string(0) }
+        // A reader only checks the mode the writer set; the writer sets it.
+        let journalSQL = readOnly ? "PRAGMA journal_mode" : "PRAGMA journal_mode=WAL"
+        let journalMode = try connection.queryOne(journalSQL) { $0.string(0) }
         let expected = path == ":memory:" ? "memory" : "wal"
         guard journalMode == expected else {
             throw SQLiteError(
                 code: SQLITE_ERROR, message: "journal_mode is \(journalMode ?? "unknown"), expected \(expected)",
-                sql: "PRAGMA journal_mode=WAL")
+                sql: journalSQL)
         }
+        if readOnly { return connection }
         try connection.executeScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
         try connection.migrate(migrations)
         return connection
@@ -172,20 +166,21 @@ public final class Connection: @unchecked Sendable {
     @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         let depth = transactionDepth
-        let savepoint = "nested_\(depth)"
-        try execute(depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT \(savepoint)")
+        // The outer transaction, on every write, uses fixed SQL; only a nested one names its savepoint.
+        let savepoint = depth == 0 ? nil : "nested_\(depth)"
+        try execute(savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN IMMEDIATE")
         transactionDepth += 1
         defer { transactionDepth = depth }
         do {
             let result = try body()
-            try execute(depth == 0 ? "COMMIT" : "RELEASE \(savepoint)")
+            try execute(savepoint.map { "RELEASE \($0)" } ?? "COMMIT")
             return result
         } catch {
-            if depth == 0 {
-                _ = try? execute("ROLLBACK")
-            } else {
+            if let savepoint {
                 _ = try? execute("ROLLBACK TO \(savepoint)")
                 _ = try? execute("RELEASE \(savepoint)")
+            } else {
+                _ = try? execute("ROLLBACK")
             }
             throw error
         }
@@ -225,8 +220,10 @@ public final class Connection: @unchecked Sendable {
 
     private func prepared(_ sql: String, _ caching: Caching) throws -> (OpaquePointer, ColumnIndex) {
         uses += 1
-        if caching == .cached, let cached = statements[sql] {
-            statements[sql]?.lastUse = uses
+        // One hash of the SQL text per use: the index both reads the entry and stamps its use.
+        if caching == .cached, let index = statements.index(forKey: sql) {
+            statements.values[index].lastUse = uses
+            let cached = statements.values[index]
             return (cached.statement, cached.columns)
         }
         var statement: OpaquePointer?
