@@ -169,26 +169,33 @@ public final class Emulator: Sendable {
             accountID = staff.accountID
             return (staff, try BrandResolver(connection: connection).resolve(host: host, accountID: staff.accountID))
         }
-        let rest: @Sendable () throws -> HTTPResponse = { [self] in
-            let now = clock.now()
-            if let refusal = rateLimiter.admit(staffID: staff.id, limit: settings.values.rateLimit, now: now) {
-                throw refusal
-            }
-            if request.bodyExceededLimit { throw APIError.payloadTooLarge }
-            let body = try Self.parseBody(request.body)
-            let context = RequestContext(
-                staff: staff, brand: brand, parameters: Parameters(query: request.query, body: body),
-                body: body, pathParameters: route.parameters, now: now, database: database, requestHost: host,
-                isSecure: request.isSecure)
-            return try route.handler(context)
-        }
         guard let fault = faults.action(method: request.method, path: request.rawPath, accountID: staff.accountID)
-        else { return try rest() }
-        let (milliseconds, outcome) = Self.outcome(of: fault, otherwise: rest)
+        else { return try proceed(request, route: route, staff: staff, brand: brand, host: host) }
+        let (milliseconds, outcome) = Self.outcome(of: fault) { [self] in
+            try proceed(request, route: route, staff: staff, brand: brand, host: host)
+        }
         guard milliseconds > 0 else { return try outcome() }
         return .deferred(milliseconds: milliseconds) { [self] in
             answer(exchange, accountID: staff.accountID) { _ in try outcome() }
         }
+    }
+
+    /// The rest of the order of checks, after authentication, brand and faults: rate limit, body size, JSON, handler.
+    private func proceed(
+        _ request: HTTPRequest, route: (handler: RouteHandler, parameters: PathParameters), staff: StaffUser,
+        brand: Brand, host: String?
+    ) throws -> HTTPResponse {
+        let now = clock.now()
+        if let refusal = rateLimiter.admit(staffID: staff.id, limit: settings.values.rateLimit, now: now) {
+            throw refusal
+        }
+        if request.bodyExceededLimit { throw APIError.payloadTooLarge }
+        let body = try Self.parseBody(request.body)
+        let context = RequestContext(
+            staff: staff, brand: brand, parameters: Parameters(query: request.query, body: body),
+            body: body, pathParameters: route.parameters, now: now, database: database, requestHost: host,
+            isSecure: request.isSecure)
+        return try route.handler(context)
     }
 
     /// What a fault does: how long to wait first, then what answers (the rest of the pipeline for a pure delay).
