@@ -42,24 +42,22 @@ struct ChannelRepository {
     private static let joined = "FROM channels ch JOIN brands b ON b.id = ch.brand_id"
     private static let columns = "SELECT \(selected) \(joined)"
 
-    static func record(_ row: Row) throws -> ChannelRecord { try ChannelRecord(row: row) }
-
     /// The brand's channel with this slug.
     func channel(brandID: Int, slug: String) throws -> ChannelRecord? {
         try connection.queryOne("\(Self.columns) WHERE ch.brand_id = ? AND ch.slug = ?", [brandID, slug]) {
-            try Self.record($0)
+            try ChannelRecord(row: $0)
         }
     }
 
     /// A channel by id.
     func channel(id: Int) throws -> ChannelRecord? {
-        try connection.queryOne("\(Self.columns) WHERE ch.id = ?", [id]) { try Self.record($0) }
+        try connection.queryOne("\(Self.columns) WHERE ch.id = ?", [id]) { try ChannelRecord(row: $0) }
     }
 
     /// All of the brand's channels, oldest first.
     func all(brandID: Int) throws -> [ChannelRecord] {
         try connection.query("\(Self.columns) WHERE ch.brand_id = ? ORDER BY ch.created_at, ch.id", [brandID]) {
-            try Self.record($0)
+            try ChannelRecord(row: $0)
         }
     }
 
@@ -82,7 +80,7 @@ struct ChannelRepository {
         try connection.execute(
             """
             INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
-            SELECT b.id, 'Support', 'support', 'support@' || b.url, 1, 1, ?1, ?1 FROM brands b
+            SELECT b.id, 'Support', 'support', 'support@' || b.url, \(ChannelType.email.rawValue), 1, ?1, ?1 FROM brands b
             WHERE NOT EXISTS (SELECT 1 FROM channels c WHERE c.brand_id = b.id AND c.slug = 'support')
             """, [now.milliseconds])
     }
@@ -92,7 +90,7 @@ struct ChannelRepository {
         try Page.fetch(
             connection, select: Self.selected, from: "\(Self.joined) WHERE ch.brand_id = ?", values: [brandID],
             order: "ch.created_at, ch.id", page: page
-        ) { try Self.record($0) }
+        ) { try ChannelRecord(row: $0) }
     }
 }
 

@@ -355,12 +355,13 @@ struct ConversationRepository {
             [brandID, channelID, slug, conversationID])
     }
 
-    /// Sets status (clearing `hold_until` unless it is 5) and `updated_at`.
+    /// Sets status (clearing `hold_until` unless it is On Hold) and `updated_at`.
     func setStatus(conversationID: Int, status: ConversationStatus, holdUntil: Timestamp?, now: Timestamp) throws {
         try connection.execute(
             """
             UPDATE conversations SET status = ?1,
-                hold_until = CASE WHEN ?1 = 5 THEN coalesce(?2, hold_until) ELSE NULL END, updated_at = ?3
+                hold_until = CASE WHEN ?1 = \(ConversationStatus.onHold.rawValue) THEN coalesce(?2, hold_until) ELSE NULL END,
+                updated_at = ?3
             WHERE id = ?4
             """, [status.rawValue, holdUntil?.milliseconds, now.milliseconds, conversationID])
     }
