@@ -11,6 +11,16 @@ import Testing
         "Authorization: Basic " + Data("\(emulator.client.login):\(emulator.client.token)".utf8).base64EncodedString()
     }
 
+    /// A GET on its own connection: its status (-1 when nothing came back, 0 when the connection was dropped) and the
+    /// seconds it took.
+    static func timedGet(port: Int, _ path: String, authorization: String, timeoutSeconds: Int = 10) -> (Int, Double) {
+        let started = Date()
+        let reply = try? RawHTTP.send(
+            port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)\r\nConnection: close\r\n\r\n",
+            timeoutSeconds: timeoutSeconds)
+        return (reply?.status ?? -1, Date().timeIntervalSince(started))
+    }
+
     /// Waits (bounded) until the fault rules have counted `hits` requests in all, i.e. the requests reached them.
     static func waitForHits(_ hits: Int, _ emulator: EmulatorHandle) async throws {
         for _ in 0..<500 {
@@ -34,13 +44,9 @@ import Testing
                 "POST", "faults",
                 #"{"match": {"path": "/api/v1/channels/support"}, "action": {"delay_ms": 3000, "drop_connection": true}}"#
             )
-            async let delayed = onThreads(6) { index -> (Int, Double) in
-                let started = Date()
-                let path = index < 4 ? "/api/v1/staff" : "/api/v1/channels/support"
-                let reply = try? RawHTTP.send(
-                    port: port,
-                    "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)\r\nConnection: close\r\n\r\n")
-                return (reply?.status ?? -1, Date().timeIntervalSince(started))
+            async let delayed = onThreads(6) { index in
+                Self.timedGet(
+                    port: port, index < 4 ? "/api/v1/staff" : "/api/v1/channels/support", authorization: authorization)
             }
             try await Self.waitForHits(6, emulator)
 
@@ -77,13 +83,8 @@ import Testing
             let authorization = Self.authorization(emulator)
             _ = try await emulator.control(
                 "POST", "faults", #"{"match": {"path": "/api/v1/staff"}, "action": {"delay_ms": 60000}}"#)
-            async let delayed = onThreads(1) { _ -> (Int, Double) in
-                let started = Date()
-                let reply = try? RawHTTP.send(
-                    port: port,
-                    "GET /api/v1/staff HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)\r\nConnection: close\r\n\r\n",
-                    timeoutSeconds: 30)
-                return (reply?.status ?? -1, Date().timeIntervalSince(started))
+            async let delayed = onThreads(1) { _ in
+                Self.timedGet(port: port, "/api/v1/staff", authorization: authorization, timeoutSeconds: 30)
             }
             try await Self.waitForHits(1, emulator)
             emulator.server.stop()
