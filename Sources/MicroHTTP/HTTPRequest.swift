@@ -41,7 +41,10 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The raw (still percent-encoded) path segments, without empty leading and trailing segments.
-    public var rawSegments: [Substring] {
+    public var rawSegments: [Substring] { Self.segments(ofRawPath: rawPath) }
+
+    /// The raw segments of a request path, as ``rawSegments`` splits them.
+    public static func segments(ofRawPath rawPath: String) -> [Substring] {
         var segments = rawPath.split(separator: "/", omittingEmptySubsequences: false)
         if segments.first?.isEmpty == true { segments.removeFirst() }
         while segments.last?.isEmpty == true { segments.removeLast() }

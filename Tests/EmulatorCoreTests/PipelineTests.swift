@@ -101,4 +101,30 @@ import Testing
         #expect(
             journal.components(separatedBy: #""path":"/api/v1/contacts""#).count == 2, "journaled once, when answered")
     }
+
+    @Test(
+        "the body limit is the route's: only the state import reads a large body, however its path is spelt",
+        arguments: [
+            ("/__emulator/state", 256 << 20), ("/__emulator/state.json", 256 << 20), ("/__emulator/state/", 256 << 20),
+            ("/__emulator/%73tate", 256 << 20), ("/__emulator/config", nil), ("/__emulator/states", nil),
+            ("/api/v1/state", nil), ("/api/v1/contacts", nil), ("/state", nil), ("/", nil),
+        ])
+    func bodyLimitPerRoute(path: String, limit: Int?) throws {
+        let emulator = try Self.emulator()
+        defer { emulator.close() }
+        #expect(emulator.maxBodyBytes(forRawPath: path) == limit)
+    }
+
+    @Test("a path no group owns is the API's 404, journaled; the console owns only its own two paths")
+    func pathsOutsideEveryGroup() throws {
+        let emulator = try Self.emulator()
+        defer { emulator.close() }
+        #expect(Self.answer(emulator, Self.request("GET", "/consoles")).0 == 404)
+        #expect(Self.answer(emulator, Self.request("GET", "/console/x")).0 == 404)
+        #expect(Self.answer(emulator, Self.request("GET", "/__emulator")).0 == 404)
+        #expect(Self.answer(emulator, Self.request("HEAD", "/")).0 == 200)
+        let journal = Self.answer(emulator, Self.request("GET", "/__emulator/requests", authorization: nil)).1
+        #expect(journal.contains(#""path":"/consoles""#) && journal.contains(#""path":"/console/x""#))
+        #expect(!journal.contains(#""path":"/__emulator""#) && !journal.contains(#""path":"/""#))
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MicroHTTP
 import Testing
 
 @testable import EmulatorCore
@@ -63,12 +64,19 @@ import Testing
 }
 
 @Suite struct RouterTests {
-    static let router = Router<String>(routes: [
-        Route("contacts", [(.get, "list"), (.post, "create")]),
-        Route("contacts/:identifier", [(.get, "show"), (.put, "update")]),
-        Route("contacts/:identifier/notes/:note_id", [(.put, "note"), (.delete, "remove")]),
-        Route("contacts/search", [(.get, "never: the parameter route above is listed first")]),
-    ])
+    /// A handler that answers with its own name.
+    static func named(_ name: String) -> Route<Int>.Handler {
+        { _ in HTTPResponse(status: 200, body: Array(name.utf8)) }
+    }
+
+    static let router = RouteGroup<Int>(
+        prefix: ["api", "v1"],
+        routes: [
+            Route("contacts", [(.get, named("list")), (.post, named("create"))]),
+            Route("contacts/:identifier", [(.get, named("show")), (.put, named("update"))]),
+            Route("contacts/:identifier/notes/:note_id", [(.put, named("note")), (.delete, named("remove"))]),
+            Route("contacts/search", [(.get, named("never: the parameter route above is listed first"))]),
+        ])
 
     @Test(
         "matches literal segments and named parameters; the first listed pattern wins",
@@ -80,15 +88,15 @@ import Testing
             ("DELETE", ["contacts", "a/b", "notes", "7"], "remove", ["identifier": "a/b", "note_id": "7"]),
         ])
     func matches(method: String, segments: [String], handler: String, parameters: [String: String]) throws {
-        let match = try Self.router.match(method: method, segments: segments)
-        #expect(match.handler == handler)
+        let match = try Self.router.match(method: method, path: segments)
+        #expect(String(decoding: try Self.router.handler(match)(0).body, as: UTF8.self) == handler)
         #expect(match.parameters == PathParameters(parameters))
         for (name, value) in parameters { #expect(try match.parameters.require(name) == value) }
     }
 
     @Test("a parameter the route does not capture is an error to log, not a crash")
     func missingParameter() throws {
-        let match = try Self.router.match(method: "GET", segments: ["contacts", "bob"])
+        let match = try Self.router.match(method: "GET", path: ["contacts", "bob"])
         #expect(throws: MissingPathParameter.self) { try match.parameters.require("note_id") }
         let response = APIError.from(MissingPathParameter(name: "note_id")).response
         #expect(response.status == 500)
@@ -98,7 +106,7 @@ import Testing
     func refusals() {
         for segments in [[], ["contact"], ["contacts", "a", "notes"], ["contacts", "a", "b", "c", "d"]] {
             #expect {
-                try Self.router.match(method: "GET", segments: segments)
+                try Self.router.match(method: "GET", path: segments)
             } throws: { error in
                 if case APIError.notFound = error { return true }
                 return false
@@ -106,7 +114,7 @@ import Testing
         }
         for method in ["DELETE", "PATCH", "get", "BREW"] {
             #expect {
-                try Self.router.match(method: method, segments: ["contacts", "bob"])
+                try Self.router.match(method: method, path: ["contacts", "bob"])
             } throws: { error in
                 if case APIError.methodNotAllowed(let allow) = error { return allow == ["GET", "PUT"] }
                 return false

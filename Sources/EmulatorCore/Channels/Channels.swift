@@ -126,7 +126,7 @@ extension JSONWriter {
 
 /// `GET /channels` and `GET /channels/{slug}` (spec §7).
 enum ChannelsHandlers {
-    static let routes: [Route<RouteHandler>] = [
+    static let routes: [Route<RequestContext>] = [
         Route("channels", [(.get, list)]),
         Route("channels/:slug", [(.get, show)]),
     ]

@@ -2,7 +2,7 @@ import MicroHTTP
 
 /// `GET/POST /contacts` and `GET/PUT /contacts/{identifier}` (spec §2).
 enum ContactsHandlers {
-    static let routes: [Route<RouteHandler>] = [
+    static let routes: [Route<RequestContext>] = [
         Route("contacts", [(.get, list), (.post, create)]),
         Route("contacts/:identifier", [(.get, show), (.put, update)]),
     ]

@@ -3,7 +3,7 @@ import MicroHTTP
 
 /// `GET/POST /contacts/{identifier}/identities` (spec §3).
 enum IdentitiesHandlers {
-    static let routes: [Route<RouteHandler>] = [
+    static let routes: [Route<RequestContext>] = [
         Route("contacts/:identifier/identities", [(.get, list), (.post, attach)])
     ]
 

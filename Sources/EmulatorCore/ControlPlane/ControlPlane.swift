@@ -2,17 +2,28 @@ import JSON
 import MicroHTTP
 import SQLiteStore
 
-/// A control-plane request: what its handler needs.
-struct ControlContext {
-    let emulator: Emulator
-    let request: HTTPRequest
-    /// The route's named path parameters, percent-decoded.
-    let pathParameters: PathParameters
+/// A control-plane request as its handler sees it. Handlers are methods of small services that hold only what they
+/// use (the journal, the fault script, the store…), never the whole emulator.
+struct ControlContext: PipelineContext {
+    let exchange: Exchange
     /// The JSON object body; `{}` when empty.
     let body: JSONObject
 
+    /// Parses the body: anything but a JSON object (or nothing) is a 400.
+    init(exchange: Exchange) throws {
+        self.exchange = exchange
+        do {
+            body = try JSONBody.parse(exchange.request.body)
+        } catch {
+            throw ControlError.badRequest("the body must be a JSON object")
+        }
+    }
+
+    /// The route's named path parameters, percent-decoded.
+    var pathParameters: PathParameters { (try? exchange.route.get().parameters) ?? PathParameters() }
+
     /// The first query parameter of that name.
-    func query(_ name: String) -> String? { request.query.first { $0.name == name }?.value }
+    func query(_ name: String) -> String? { exchange.request.query.first { $0.name == name }?.value }
 
     /// An integer query parameter, or nil when absent.
     /// - Throws: a 400 when it is not an integer.
@@ -20,12 +31,6 @@ struct ControlContext {
         guard let text = query(name) else { return nil }
         guard let value = Int(text) else { throw ControlError.badRequest("\(name) must be an integer") }
         return value
-    }
-
-    /// `http://{Host}` as the caller reached the emulator.
-    var baseURL: String {
-        let host = request.header("Host").map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
-        return "http://" + (host ?? "\(emulator.configuration.host):\(emulator.configuration.port)")
     }
 }
 
@@ -46,62 +51,27 @@ struct ControlError: HTTPResponseError {
     var response: HTTPResponse { APIError.plain(status, message, extraHeaders: extraHeaders) }
 }
 
-typealias ControlHandler = @Sendable (ControlContext) throws -> HTTPResponse
+/// `--admin-token`: every control-plane route but those marked otherwise (health, the OpenAPI document) needs
+/// `Authorization: Bearer <token>`, compared in constant time.
+struct AdminToken: Middleware {
+    let expected: [UInt8]
 
-/// `/__emulator/*`: health, tenants, resets, state, snapshots, the request journal, faults, settings and the clock.
-/// JSON in and out; protected by `--admin-token` when set (health excepted, so health checks need no secret).
-struct ControlPlane {
-    let emulator: Emulator
+    init(_ token: String) { expected = Array("Bearer \(token)".utf8) }
 
-    /// A state import (`PUT /__emulator/state`) may be a whole store, far larger than an API body. Every other
-    /// control-plane call takes small JSON and keeps the API's limit, so an unauthenticated caller cannot make the
-    /// server buffer and parse hundreds of megabytes anywhere else.
-    static let maxStateBodyBytes = 256 << 20
-
-    /// The body limit of a raw request path: the state import's, or nil for the server's own.
-    static func maxBodyBytes(forRawPath path: String) -> Int? {
-        path == "/__emulator/state" || path == "/__emulator/state.json" ? maxStateBodyBytes : nil
-    }
-
-    static let router = Router<ControlHandler>(
-        routes: [
-            Route("health", [(.get, HealthAndSettings.health)]),
-            Route("openapi.yaml", [(.get, HealthAndSettings.openAPI)]),
-            Route("config", [(.get, HealthAndSettings.config), (.put, HealthAndSettings.updateConfig)]),
-            Route("clock", [(.get, HealthAndSettings.clock), (.put, HealthAndSettings.setClock)]),
-            Route("accounts", [(.get, Tenants.list), (.post, Tenants.create)]),
-            Route("accounts/:id", [(.delete, Tenants.delete)]),
-            Route("accounts/:id/reset", [(.post, Tenants.reset)]),
-            Route("reset", [(.post, StateControl.resetAll)]),
-            Route("state", [(.get, StateControl.export), (.put, StateControl.importState)]),
-            Route("snapshots", [(.get, StateControl.listSnapshots), (.post, StateControl.saveSnapshot)]),
-            Route("snapshots/:name", [(.delete, StateControl.deleteSnapshot)]),
-            Route("snapshots/:name/restore", [(.post, StateControl.restoreSnapshot)]),
-            Route("requests", [(.get, JournalControl.list), (.delete, JournalControl.clear)]),
-            Route("faults", [(.get, FaultControl.list), (.post, FaultControl.add), (.delete, FaultControl.clear)]),
-            Route("faults/:id", [(.delete, FaultControl.remove)]),
-        ])
-
-    /// Answers a control-plane request; what it throws is rendered by the one error mapping, as for the API.
-    func handle(_ request: HTTPRequest) throws -> HTTPResponse {
-        let segments = try Emulator.decodedSegments(Array(request.rawSegments.dropFirst()))
-        let route = try Self.router.match(method: request.method, segments: segments)
-        if let token = emulator.configuration.adminToken, segments != ["health"], segments != ["openapi.yaml"] {
-            let expected = Array("Bearer \(token)".utf8)
-            let given = Array((request.header("Authorization") ?? "").trimmed.utf8)
+    func respond(to exchange: Exchange, next: @escaping Responder<Exchange>) throws -> HTTPResponse {
+        let exempt = (try? exchange.route.get())?.options.contains(.withoutAdminToken) ?? false
+        if !exempt {
+            let given = Array((exchange.request.header("Authorization") ?? "").trimmed.utf8)
             guard Authenticator.constantTimeEquals(expected, given) else { throw ControlError.unauthorized }
         }
-        let body: JSONObject
-        do {
-            body = try Emulator.parseBody(request.body)
-        } catch {
-            throw ControlError.badRequest("the body must be a JSON object")
-        }
-        if request.bodyExceededLimit { throw APIError.payloadTooLarge }
-        return try route.handler(
-            ControlContext(emulator: emulator, request: request, pathParameters: route.parameters, body: body))
+        return try next(exchange)
     }
 }
+
+/// A state import (`PUT /__emulator/state`) may be a whole store, far larger than an API body. Every other
+/// control-plane call takes small JSON and keeps the API's limit, so an unauthenticated caller cannot make the
+/// server buffer and parse hundreds of megabytes anywhere else.
+let maxStateBodyBytes = 256 << 20
 
 /// Typed reads of control-plane bodies; a wrong type is a 400 naming the field.
 extension JSONObject {

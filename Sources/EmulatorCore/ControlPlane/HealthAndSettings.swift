@@ -1,15 +1,30 @@
 import MicroHTTP
 
-/// `GET /__emulator/health`, `GET/PUT /__emulator/config`, `GET/PUT /__emulator/clock`.
-enum HealthAndSettings {
-    static func health(_ context: ControlContext) throws -> HTTPResponse {
-        let emulator = context.emulator
-        let ready = emulator.isReady
+/// `GET /__emulator/health`, `GET /__emulator/openapi.yaml`, `GET/PUT /__emulator/config`,
+/// `GET/PUT /__emulator/clock`.
+struct HealthAndSettings {
+    let readiness: Readiness
+    let settings: RuntimeSettings
+    let rateLimiter: RateLimiter
+    let clock: EmulatorClock
+    let journalCapacity: Int
+
+    var routes: [Route<ControlContext>] {
+        [
+            Route("health", [(.get, health)], options: [.availableWhileStarting, .withoutAdminToken]),
+            Route("openapi.yaml", [(.get, Self.openAPI)], options: .withoutAdminToken),
+            Route("config", [(.get, config), (.put, updateConfig)]),
+            Route("clock", [(.get, clockNow), (.put, setClock)]),
+        ]
+    }
+
+    func health(_ context: ControlContext) throws -> HTTPResponse {
+        let ready = readiness.isReady
         return JSONResponse.make(status: ready ? 200 : 503) { writer in
             writer.object { writer in
                 writer.field("status", ready ? "ok" : "starting")
                 writer.field("version", EmulatorVersion.current)
-                writer.field("uptime_ms", Int((ContinuousClock.now - emulator.startedAt).milliseconds))
+                writer.field("uptime_ms", Int((ContinuousClock.now - readiness.startedAt).milliseconds))
             }
         }
     }
@@ -21,12 +36,10 @@ enum HealthAndSettings {
             body: PackageResources.openapi_yaml)
     }
 
-    static func config(_ context: ControlContext) throws -> HTTPResponse {
-        render(context.emulator.settings.values, context.emulator)
-    }
+    func config(_ context: ControlContext) throws -> HTTPResponse { render(settings.values) }
 
     /// `{"rate_limit": N | null, "auth_failure_status": 401 | 403}`; absent keys stay as they are.
-    static func updateConfig(_ context: ControlContext) throws -> HTTPResponse {
+    func updateConfig(_ context: ControlContext) throws -> HTTPResponse {
         let body = context.body
         var rateLimit: Int??
         if body["rate_limit"] != nil {
@@ -41,32 +54,29 @@ enum HealthAndSettings {
             }
             authStatus = parsed
         }
-        let values = context.emulator.settings.update { values in
+        let values = settings.update { values in
             if let rateLimit { values.rateLimit = rateLimit }
             if let authStatus { values.authFailureStatus = authStatus }
         }
-        if rateLimit != nil { context.emulator.rateLimiter.reset() }
-        return render(values, context.emulator)
+        if rateLimit != nil { rateLimiter.reset() }
+        return render(values)
     }
 
-    private static func render(_ values: RuntimeSettings.Values, _ emulator: Emulator) -> HTTPResponse {
+    private func render(_ values: RuntimeSettings.Values) -> HTTPResponse {
         JSONResponse.make { writer in
             writer.object { writer in
                 writer.field("rate_limit", values.rateLimit)
                 writer.field("auth_failure_status", values.authFailureStatus.rawValue)
-                writer.field("journal_size", emulator.journal.capacity)
+                writer.field("journal_size", journalCapacity)
             }
         }
     }
 
-    static func clock(_ context: ControlContext) throws -> HTTPResponse {
-        renderClock(context.emulator.clock)
-    }
+    func clockNow(_ context: ControlContext) throws -> HTTPResponse { Self.renderClock(clock) }
 
     /// `{"now": ISO 8601}` freezes time there, `{"advance_ms": N}` moves it, `{"real": true}` returns to real time.
-    static func setClock(_ context: ControlContext) throws -> HTTPResponse {
+    func setClock(_ context: ControlContext) throws -> HTTPResponse {
         let body = context.body
-        let clock = context.emulator.clock
         let now = try body.controlString("now")
         let advance = try body.controlInt("advance_ms")
         let real = try body.controlBool("real") ?? false
@@ -81,8 +91,8 @@ enum HealthAndSettings {
         } else {
             clock.useReal()
         }
-        context.emulator.rateLimiter.reset()
-        return renderClock(clock)
+        rateLimiter.reset()
+        return Self.renderClock(clock)
     }
 
     private static func renderClock(_ clock: EmulatorClock) -> HTTPResponse {

@@ -2,16 +2,20 @@ import JSON
 import MicroHTTP
 
 /// `GET/DELETE /__emulator/requests`.
-enum JournalControl {
+struct JournalControl {
+    let journal: Journal
+
+    var routes: [Route<ControlContext>] { [Route("requests", [(.get, list), (.delete, clear)])] }
+
     /// Newest first; `method`, `path` (a glob), `status`, `account` filter; `limit` (default 100) bounds the list.
-    static func list(_ context: ControlContext) throws -> HTTPResponse {
+    func list(_ context: ControlContext) throws -> HTTPResponse {
         let method = context.query("method")?.uppercased()
         let path = context.query("path")
         let status = try context.intQuery("status")
         let account = try context.intQuery("account")
         let limit = try context.intQuery("limit") ?? 100
         guard limit > 0 else { throw ControlError.badRequest("limit must be positive") }
-        let entries = context.emulator.journal.newestFirst().lazy.filter { entry in
+        let entries = journal.newestFirst().lazy.filter { entry in
             (method == nil || entry.method.uppercased() == method)
                 && (path.map { Glob.matches(pattern: Array($0.utf8), text: Array(entry.path.utf8)) } ?? true)
                 && (status == nil || entry.status == status) && (account == nil || entry.accountID == account)
@@ -24,16 +28,25 @@ enum JournalControl {
         }
     }
 
-    static func clear(_ context: ControlContext) throws -> HTTPResponse {
-        context.emulator.journal.clear()
+    func clear(_ context: ControlContext) throws -> HTTPResponse {
+        journal.clear()
         return JSONResponse.make { $0.object { $0.field("status", "cleared") } }
     }
 }
 
 /// `GET/POST/DELETE /__emulator/faults`, `DELETE /__emulator/faults/{id}`.
-enum FaultControl {
-    static func list(_ context: ControlContext) throws -> HTTPResponse {
-        let rules = context.emulator.faults.rules
+struct FaultControl {
+    let faults: FaultScript
+
+    var routes: [Route<ControlContext>] {
+        [
+            Route("faults", [(.get, list), (.post, add), (.delete, clear)]),
+            Route("faults/:id", [(.delete, remove)]),
+        ]
+    }
+
+    func list(_ context: ControlContext) throws -> HTTPResponse {
+        let rules = faults.rules
         return JSONResponse.make { writer in
             writer.object { writer in
                 writer.key("faults")
@@ -44,7 +57,7 @@ enum FaultControl {
 
     /// `{"match": {"method", "path", "account"}, "action": {"status", "body", "headers", "delay_ms",
     /// "drop_connection"}, "after": N, "times": M}`.
-    static func add(_ context: ControlContext) throws -> HTTPResponse {
+    func add(_ context: ControlContext) throws -> HTTPResponse {
         let body = context.body
         let match = try body.controlObject("match") ?? JSONObject()
         guard let action = try body.controlObject("action") else { throw ControlError.badRequest("action is required") }
@@ -68,7 +81,7 @@ enum FaultControl {
         guard after >= 0, times.map({ $0 >= 1 }) ?? true else {
             throw ControlError.badRequest("after must be 0 or more and times 1 or more")
         }
-        let rule = context.emulator.faults.add { id in
+        let rule = faults.add { id in
             FaultRule(
                 id: id, method: try? match.controlString("method"), pathGlob: try? match.controlString("path"),
                 accountID: try? match.controlInt("account"), status: status, body: action["body"], headers: headers,
@@ -77,14 +90,14 @@ enum FaultControl {
         return JSONResponse.make { $0.faultRule(rule) }
     }
 
-    static func clear(_ context: ControlContext) throws -> HTTPResponse {
-        context.emulator.faults.remove()
+    func clear(_ context: ControlContext) throws -> HTTPResponse {
+        faults.remove()
         return JSONResponse.make { $0.object { $0.field("status", "cleared") } }
     }
 
-    static func remove(_ context: ControlContext) throws -> HTTPResponse {
+    func remove(_ context: ControlContext) throws -> HTTPResponse {
         let given = try context.pathParameters.require("id")
-        guard let id = Int(given), context.emulator.faults.remove(id: id) else {
+        guard let id = Int(given), faults.remove(id: id) else {
             throw ControlError.notFound("no fault \(given)")
         }
         return JSONResponse.make { $0.object { $0.field("deleted", id) } }

@@ -3,18 +3,33 @@ import MicroHTTP
 import SQLiteStore
 
 /// `POST /__emulator/reset`, `GET/PUT /__emulator/state` and the named snapshots.
-enum StateControl {
+struct StateControl {
+    let database: Database
+    let snapshots: SnapshotStore
+    let clock: EmulatorClock
+    let bootstrap: Bootstrap
+
+    var routes: [Route<ControlContext>] {
+        [
+            Route("reset", [(.post, resetAll)]),
+            Route("state", [(.get, export), (.put, importState)], maxBodyBytes: maxStateBodyBytes),
+            Route("snapshots", [(.get, listSnapshots), (.post, saveSnapshot)]),
+            Route("snapshots/:name", [(.delete, deleteSnapshot)]),
+            Route("snapshots/:name/restore", [(.post, restoreSnapshot)]),
+        ]
+    }
+
     /// Everything back to the start-up state (fixtures and bootstrap), by copying the page image kept at start.
-    static func resetAll(_ context: ControlContext) throws -> HTTPResponse {
-        guard let startup = context.emulator.snapshots.startup else { throw APIError.serviceUnavailable }
-        try context.emulator.database.restore(startup)
+    func resetAll(_ context: ControlContext) throws -> HTTPResponse {
+        guard let startup = snapshots.startup else { throw APIError.serviceUnavailable }
+        try database.restore(startup)
         return JSONResponse.make { $0.object { $0.field("status", "reset") } }
     }
 
     /// The whole store, or one account (`?account=ID`), in the fixtures format.
-    static func export(_ context: ControlContext) throws -> HTTPResponse {
+    func export(_ context: ControlContext) throws -> HTTPResponse {
         let accountID = try context.intQuery("account")
-        let bytes = try context.emulator.database.read { connection in
+        let bytes = try database.read { connection in
             try FixtureExporter(connection: connection).export(accountID: accountID)
         }
         return HTTPResponse(status: 200, headers: [JSONResponse.contentType], body: bytes)
@@ -23,11 +38,10 @@ enum StateControl {
     /// Replaces everything with a fixtures document, atomically: a bad document (422) changes nothing. With
     /// `?account=ID` it replaces that account's contents only (the document must hold exactly that one account);
     /// every other account stays exactly as it was.
-    static func importState(_ context: ControlContext) throws -> HTTPResponse {
-        let emulator = context.emulator
-        let now = emulator.clock.now()
+    func importState(_ context: ControlContext) throws -> HTTPResponse {
+        let now = clock.now()
         let accountID = try context.intQuery("account")
-        try emulator.database.write { connection in
+        try database.write { connection in
             // The control plane parsed the body already; a state document can be large, so it is not parsed twice.
             let loader = FixtureLoader(connection: connection, now: now)
             if let accountID {
@@ -41,13 +55,13 @@ enum StateControl {
                 try AccountRepository(connection: connection).deleteEverything()
                 try loader.load(document: .object(context.body))
             }
-            try emulator.bootstrap(connection, now: now)
+            try bootstrap.ensure(connection, now: now)
         }
         return try export(context)
     }
 
-    static func listSnapshots(_ context: ControlContext) throws -> HTTPResponse {
-        let snapshots = context.emulator.snapshots.all
+    func listSnapshots(_ context: ControlContext) throws -> HTTPResponse {
+        let snapshots = snapshots.all
         return JSONResponse.make { writer in
             writer.object { writer in
                 writer.key("snapshots")
@@ -57,28 +71,28 @@ enum StateControl {
     }
 
     /// `{"name": "…"}`: keeps a copy of the whole store in memory under that name (replacing one of the same name).
-    static func saveSnapshot(_ context: ControlContext) throws -> HTTPResponse {
+    func saveSnapshot(_ context: ControlContext) throws -> HTTPResponse {
         guard let name = try context.body.controlString("name") else {
             throw ControlError.badRequest("name is required")
         }
         let named = SnapshotStore.Named(
-            name: name, createdAt: context.emulator.clock.now(), snapshot: try context.emulator.database.snapshot())
-        context.emulator.snapshots.save(named)
+            name: name, createdAt: clock.now(), snapshot: try database.snapshot())
+        snapshots.save(named)
         return JSONResponse.make { $0.snapshot(named) }
     }
 
-    static func restoreSnapshot(_ context: ControlContext) throws -> HTTPResponse {
+    func restoreSnapshot(_ context: ControlContext) throws -> HTTPResponse {
         let name = try context.pathParameters.require("name")
-        guard let named = context.emulator.snapshots.named(name) else {
+        guard let named = snapshots.named(name) else {
             throw ControlError.notFound("no snapshot \(name)")
         }
-        try context.emulator.database.restore(named.snapshot)
+        try database.restore(named.snapshot)
         return JSONResponse.make { $0.snapshot(named) }
     }
 
-    static func deleteSnapshot(_ context: ControlContext) throws -> HTTPResponse {
+    func deleteSnapshot(_ context: ControlContext) throws -> HTTPResponse {
         let name = try context.pathParameters.require("name")
-        guard context.emulator.snapshots.remove(name) else {
+        guard snapshots.remove(name) else {
             throw ControlError.notFound("no snapshot \(name)")
         }
         return JSONResponse.make { $0.object { $0.field("deleted", name) } }

@@ -3,20 +3,33 @@ import SQLiteStore
 
 /// Isolated tenants: `POST /__emulator/accounts`, `DELETE /__emulator/accounts/{id}`,
 /// `POST /__emulator/accounts/{id}/reset`.
-enum Tenants {
+struct Tenants {
+    let database: Database
+    let clock: EmulatorClock
+    /// `host:port` for the `base_url` of a new tenant when the request carried no Host header.
+    let listeningHost: String
+
+    var routes: [Route<ControlContext>] {
+        [
+            Route("accounts", [(.get, list), (.post, create)]),
+            Route("accounts/:id", [(.delete, delete)]),
+            Route("accounts/:id/reset", [(.post, reset)]),
+        ]
+    }
+
     /// Creates an account with a brand, a `support` channel and an administrator with an API token.
-    static func create(_ context: ControlContext) throws -> HTTPResponse {
+    func create(_ context: ControlContext) throws -> HTTPResponse {
         let body = context.body
         let name = try body.controlString("name")
         let brand = try body.controlString("brand")?.lowercased()
         let login = try body.controlString("login")?.lowercased()
-        let token = try body.controlString("token") ?? randomToken()
-        if let brand, !isHostLabel(brand) {
+        let token = try body.controlString("token") ?? Self.randomToken()
+        if let brand, !Self.isHostLabel(brand) {
             throw ControlError.badRequest("brand must be a host label: lower-case letters, digits and '-'")
         }
         if let login, !Formats.isEmail(login) { throw ControlError.badRequest("login must be an email address") }
-        let now = context.emulator.clock.now()
-        let created = try context.emulator.database.write { connection in
+        let now = clock.now()
+        let created = try database.write { connection in
             let (accounts, brands, staff) = (
                 AccountRepository(connection: connection), BrandRepository(connection: connection),
                 StaffRepository(connection: connection)
@@ -51,15 +64,15 @@ enum Tenants {
                 writer.field("login", created.login)
                 writer.field("token", token)
                 writer.field("brand", created.brand)
-                writer.field("base_url", "\(context.baseURL)/api/v1")
+                writer.field("base_url", "\(baseURL(context))/api/v1")
             }
         }
     }
 
     /// Every account with its default brand and the first administrator that has an API token, so a console or a
     /// test can pick a tenant and sign in as it (the control plane is the operator's: it shows tokens, as export does).
-    static func list(_ context: ControlContext) throws -> HTTPResponse {
-        let accounts = try context.emulator.database.read { try AccountRepository(connection: $0).tenants() }
+    func list(_ context: ControlContext) throws -> HTTPResponse {
+        let accounts = try database.read { try AccountRepository(connection: $0).tenants() }
         return JSONResponse.make { writer in
             writer.object { writer in
                 writer.key("accounts")
@@ -79,18 +92,18 @@ enum Tenants {
     }
 
     /// Removes an account and everything it holds.
-    static func delete(_ context: ControlContext) throws -> HTTPResponse {
-        let accountID = try self.accountID(context)
-        try context.emulator.database.write { connection in
+    func delete(_ context: ControlContext) throws -> HTTPResponse {
+        let accountID = try accountID(context)
+        try database.write { connection in
             try AccountRepository(connection: connection).delete(accountID: accountID)
         }
         return JSONResponse.make { $0.object { $0.field("deleted", accountID) } }
     }
 
     /// Empties an account: contacts, conversations and messages go; staff, brands and channels stay.
-    static func reset(_ context: ControlContext) throws -> HTTPResponse {
-        let accountID = try self.accountID(context)
-        let removed = try context.emulator.database.writeWithoutForeignKeyChecks { connection in
+    func reset(_ context: ControlContext) throws -> HTTPResponse {
+        let accountID = try accountID(context)
+        let removed = try database.writeWithoutForeignKeyChecks { connection in
             try AccountRepository(connection: connection).empty(accountID: accountID, keeping: .staffBrandsAndChannels)
         }
         return JSONResponse.make { writer in
@@ -101,12 +114,18 @@ enum Tenants {
         }
     }
 
-    private static func accountID(_ context: ControlContext) throws -> Int {
+    private func accountID(_ context: ControlContext) throws -> Int {
         let given = try context.pathParameters.require("id")
         guard let id = Int(given),
-            try context.emulator.database.read({ try AccountRepository(connection: $0).exists(accountID: id) })
+            try database.read({ try AccountRepository(connection: $0).exists(accountID: id) })
         else { throw ControlError.notFound("no account \(given)") }
         return id
+    }
+
+    /// `http://{Host}` as the caller reached the emulator.
+    private func baseURL(_ context: ControlContext) -> String {
+        let host = context.exchange.request.header("Host").map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        return "http://" + (host ?? listeningHost)
     }
 
     private static func isHostLabel(_ text: String) -> Bool {

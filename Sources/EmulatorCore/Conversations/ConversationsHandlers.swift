@@ -3,7 +3,7 @@ import SQLiteStore
 
 /// `GET/POST /conversations` and `GET/PUT /conversations/{slug}` (spec §5).
 enum ConversationsHandlers {
-    static let routes: [Route<RouteHandler>] = [
+    static let routes: [Route<RequestContext>] = [
         Route("conversations", [(.get, list), (.post, create)]),
         Route("conversations/:slug", [(.get, show), (.put, update)]),
     ]

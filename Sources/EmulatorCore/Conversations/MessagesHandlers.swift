@@ -43,7 +43,7 @@ enum MessageSenders {
 
 /// `GET /messages`, `GET/POST /conversations/{slug}/messages` (spec §6).
 enum MessagesHandlers {
-    static let routes: [Route<RouteHandler>] = [
+    static let routes: [Route<RequestContext>] = [
         Route("messages", [(.get, listAll)]),
         Route("conversations/:slug/messages", [(.get, listInConversation), (.post, create)]),
     ]

@@ -30,7 +30,7 @@ public final class EmulatorServer: Sendable {
                     maxBodyBytes: configuration.maxBodyBytes,
                     connectionTimeoutSeconds: configuration.connectionTimeoutSeconds,
                     connectionLimit: configuration.connectionLimit,
-                    maxBodyBytesForPath: ControlPlane.maxBodyBytes(forRawPath:),
+                    maxBodyBytesForPath: { emulator.maxBodyBytes(forRawPath: $0) },
                     tls: tls),
                 handler: { request in emulator.handle(request) })
         }

@@ -1,18 +1,20 @@
 import SQLiteStore
 
-/// Makes sure the bootstrap login, token and brand exist in the default account (the oldest account), and that
-/// every brand has a `support` channel. Runs at every start, after fixtures; changes nothing already right.
-struct Bootstrap {
-    let connection: Connection
-    let now: Timestamp
+/// The configured login, token and brand, made sure of in the default account (the oldest account), with a
+/// `support` channel in every brand. Runs at every start, after fixtures, and after every state import; changes
+/// nothing already right.
+struct Bootstrap: Sendable {
+    let login: String
+    let token: String
+    let brand: String
 
-    func ensure(login: String, token: String, brand label: String) throws {
+    func ensure(_ connection: Connection, now: Timestamp) throws {
         try connection.transaction {
             let accounts = AccountRepository(connection: connection)
             let brands = BrandRepository(connection: connection)
             let staff = StaffRepository(connection: connection)
             let accountID = try accounts.oldestID() ?? accounts.insert(name: "Demo")
-            let label = label.trimmed.lowercased()
+            let label = brand.trimmed.lowercased()
             if try !brands.hostLabelTaken(label) {
                 _ = try brands.insert(
                     accountID: accountID, name: label.prefix(1).uppercased() + label.dropFirst(), hostLabel: label,

@@ -105,7 +105,7 @@ extension JSONWriter {
 
 /// `GET /staff` and `POST /staff` (spec §8).
 enum StaffHandlers {
-    static let routes: [Route<RouteHandler>] = [Route("staff", [(.get, list), (.post, create)])]
+    static let routes: [Route<RequestContext>] = [Route("staff", [(.get, list), (.post, create)])]
 
     static func list(_ context: RequestContext) throws -> HTTPResponse {
         let pageNumber = Page<StaffRecord>.number(from: context.parameters.string("page"))

@@ -1,0 +1,100 @@
+import JSON
+import MicroHTTP
+import SQLiteStore
+
+/// HTTP Basic authentication, then the brand from the `Host` header, in one visit to the store (spec §1.8): the step
+/// that turns the exchange into an API handler's ``RequestContext``. A failed login is 401, or 403 when the
+/// control plane says so; a brand that is not the account's is 404.
+struct Authentication: Sendable {
+    let database: Database
+    let settings: RuntimeSettings
+    let clock: EmulatorClock
+
+    func context(for exchange: Exchange) throws -> RequestContext {
+        let request = exchange.request
+        let (host, authorization) = (request.header("Host"), request.header("Authorization"))
+        let (staff, brand) = try database.read { connection in
+            let staff: StaffUser
+            do {
+                staff = try Authenticator(connection: connection).authenticate(authorization: authorization)
+            } catch APIError.unauthorized {
+                throw settings.values.authFailureStatus == .forbidden ? APIError.forbidden : APIError.unauthorized
+            }
+            exchange.accountID = staff.accountID
+            return (staff, try BrandResolver(connection: connection).resolve(host: host, accountID: staff.accountID))
+        }
+        return RequestContext(
+            exchange: exchange, staff: staff, brand: brand, database: database, now: clock.now(),
+            parameters: Parameters(query: request.query, body: nil))
+    }
+}
+
+/// Scripted faults (`POST /__emulator/faults`), after authentication and brand, before everything else: a canned
+/// answer, a dropped connection, or a delay after which the rest of the pipeline runs. A delayed request holds no
+/// thread: it is answered with a deferred response that the HTTP layer parks until it is due.
+struct FaultInjection: Middleware {
+    let faults: FaultScript
+    let clock: EmulatorClock
+
+    func respond(to context: RequestContext, next: @escaping Responder<RequestContext>) throws -> HTTPResponse {
+        let request = context.exchange.request
+        guard let fault = faults.action(method: request.method, path: request.rawPath, accountID: context.accountID)
+        else { return try next(context) }
+        let (milliseconds, outcome) = Self.outcome(of: fault)
+        guard milliseconds > 0 else { return try outcome ?? next(context) }
+        return .deferred(milliseconds: milliseconds) { [clock] in
+            context.exchange.answer {
+                if let outcome { return outcome }
+                var later = context
+                later.now = clock.now()
+                return try next(later)
+            }
+        }
+    }
+
+    /// How long to wait first, then the answer that replaces the handler's (nil: the rest of the pipeline answers).
+    private static func outcome(of fault: FaultAction) -> (milliseconds: Int, HTTPResponse?) {
+        switch fault {
+        case .delay(let milliseconds):
+            return (milliseconds, nil)
+        case .drop(let milliseconds):
+            return (milliseconds, .dropConnection)
+        case .respond(let milliseconds, let status, let headers, let body):
+            var response =
+                body.map { body in JSONResponse.make(status: status) { $0.value(body) } }
+                ?? APIError.plain(status, HTTPStatus.reason(status))
+            response.headers += headers
+            return (milliseconds, response)
+        }
+    }
+}
+
+/// The per-staff-user request limit of `--rate-limit` (per clock minute): 429 with the `X-RateLimit-*` headers.
+struct RateLimiting: Middleware {
+    let limiter: RateLimiter
+    let settings: RuntimeSettings
+
+    func respond(to context: RequestContext, next: @escaping Responder<RequestContext>) throws -> HTTPResponse {
+        if let refusal = limiter.admit(staffID: context.staff.id, limit: settings.values.rateLimit, now: context.now) {
+            throw refusal
+        }
+        return try next(context)
+    }
+}
+
+/// The body as a JSON object, merged with the query into the request's parameters. An empty body is `{}` (spec
+/// §1.5); anything else must be a JSON object (400).
+struct JSONBody: Middleware {
+    func respond(to context: RequestContext, next: @escaping Responder<RequestContext>) throws -> HTTPResponse {
+        var context = context
+        context.body = try Self.parse(context.exchange.request.body)
+        context.parameters = Parameters(query: context.exchange.request.query, body: context.body)
+        return try next(context)
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> JSONObject {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return JSONObject() }
+        guard let object = try JSONParser.parse(bytes).objectValue else { throw APIError.bodyNotAnObject }
+        return object
+    }
+}

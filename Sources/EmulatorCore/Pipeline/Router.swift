@@ -1,0 +1,156 @@
+import MicroHTTP
+
+/// The methods the emulator routes. A request with any other method matches no handler (405 on a known path).
+enum HTTPMethod: String, Sendable, CaseIterable {
+    case get = "GET"
+    case head = "HEAD"
+    case post = "POST"
+    case put = "PUT"
+    case delete = "DELETE"
+}
+
+/// The named path parameters a route captured, e.g. `identifier` in `contacts/:identifier`, percent-decoded.
+struct PathParameters: Sendable, Equatable {
+    private let values: [String: String]
+
+    init(_ values: [String: String] = [:]) { self.values = values }
+
+    /// The parameter's value.
+    /// - Throws: ``MissingPathParameter`` when the route has no parameter of that name (a mistake in a route table,
+    ///   answered as a logged 500, never a trap).
+    func require(_ name: String) throws -> String {
+        guard let value = values[name] else { throw MissingPathParameter(name: name) }
+        return value
+    }
+}
+
+/// A handler asked for a path parameter its route does not capture.
+struct MissingPathParameter: Error, CustomStringConvertible {
+    let name: String
+    var description: String { "the route captures no path parameter named \(name)" }
+}
+
+/// What a route allows that its group's pipeline otherwise refuses.
+struct RouteOptions: OptionSet, Sendable {
+    let rawValue: Int
+    /// Answered while start-up is still running (every other route is 503 until then): the health check.
+    static let availableWhileStarting = RouteOptions(rawValue: 1 << 0)
+    /// Answered without the control plane's admin token: the health check and the OpenAPI document.
+    static let withoutAdminToken = RouteOptions(rawValue: 1 << 1)
+}
+
+/// One path pattern with its handler per method; `Context` is what its group's handlers receive.
+struct Route<Context>: Sendable {
+    typealias Handler = @Sendable (Context) throws -> HTTPResponse
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        /// A path parameter, by name.
+        case parameter(String)
+    }
+
+    let segments: [Segment]
+    let handlers: [(method: HTTPMethod, handler: Handler)]
+    /// The pattern as written, below the group's prefix, e.g. `contacts/:identifier/notes/:note_id`.
+    let pattern: String
+    /// The largest body this route reads, when it is not the server's limit.
+    let maxBodyBytes: Int?
+    let options: RouteOptions
+
+    /// A pattern such as `contacts/:identifier/notes/:note_id`: `:name` segments are path parameters.
+    init(
+        _ pattern: String, _ handlers: [(method: HTTPMethod, handler: Handler)], maxBodyBytes: Int? = nil,
+        options: RouteOptions = []
+    ) {
+        self.pattern = pattern
+        segments = pattern.split(separator: "/").map {
+            $0.hasPrefix(":") ? .parameter(String($0.dropFirst())) : .literal(String($0))
+        }
+        self.handlers = handlers
+        self.maxBodyBytes = maxBodyBytes
+        self.options = options
+    }
+
+    /// The methods this path serves, for the `Allow` header of a 405.
+    var allowedMethods: [String] { handlers.map(\.method.rawValue) }
+
+    /// The path parameters when `path` (decoded segments) fits the pattern.
+    func parameters(matching path: [String]) -> PathParameters? {
+        guard path.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (pattern, segment) in zip(segments, path) {
+            switch pattern {
+            case .literal(let literal): if literal != segment { return nil }
+            case .parameter(let name): parameters[name] = segment
+            }
+        }
+        return PathParameters(parameters)
+    }
+}
+
+/// Which route and handler a request reached, by position in its group's table, with the path parameters.
+struct RouteMatch: Sendable {
+    let routeIndex: Int
+    let handlerIndex: Int
+    let parameters: PathParameters
+    let options: RouteOptions
+}
+
+/// The routes of one group under its path prefix, and the pipeline its requests go through.
+struct RouteGroup<Context>: Sendable {
+    /// The raw path segments the group owns, e.g. `["api", "v1"]`; empty for the console's paths at the root.
+    let prefix: [Substring]
+    let routes: [Route<Context>]
+
+    /// The route and method `path` (decoded, below the prefix) reaches.
+    /// - Throws: ``APIError/notFound`` or ``APIError/methodNotAllowed(allow:)``.
+    func match(method: String, path: [String]) throws(APIError) -> RouteMatch {
+        for (routeIndex, route) in routes.enumerated() {
+            guard let parameters = route.parameters(matching: path) else { continue }
+            guard let handlerIndex = route.handlers.firstIndex(where: { $0.method.rawValue == method }) else {
+                throw .methodNotAllowed(allow: route.allowedMethods)
+            }
+            return RouteMatch(
+                routeIndex: routeIndex, handlerIndex: handlerIndex, parameters: parameters, options: route.options)
+        }
+        throw .notFound
+    }
+
+    /// Whether some route's pattern fits `path`, whatever the method.
+    func hasRoute(for path: [String]) -> Bool { routes.contains { $0.parameters(matching: path) != nil } }
+
+    /// The handler a match names.
+    func handler(_ match: RouteMatch) -> Route<Context>.Handler {
+        routes[match.routeIndex].handlers[match.handlerIndex].handler
+    }
+
+    /// The routes as OpenAPI path templates with their methods, e.g. `/api/v1/contacts/{identifier}`: GET, PUT.
+    var documentedRoutes: [(path: String, methods: [String])] {
+        routes.map { route in
+            let path = route.segments.map { segment in
+                switch segment {
+                case .literal(let literal): literal
+                case .parameter(let name): "{\(name)}"
+                }
+            }
+            return ("/" + (prefix.map(String.init) + path).joined(separator: "/"), route.allowedMethods)
+        }
+    }
+}
+
+/// Splits a request path into what the router matches: the raw segments, a `.json` suffix removed from the last one
+/// (Re:amaze accepts `/contacts.json` for `/contacts`), each segment percent-decoded exactly once.
+enum RequestPath {
+    /// The decoded segments after `prefix`, or nil when a segment is not valid percent-encoded UTF-8.
+    static func decodedSegments(_ raw: ArraySlice<Substring>) -> [String]? {
+        var rest = Array(raw)
+        if let last = rest.last, last.hasSuffix(".json") { rest[rest.count - 1] = last.dropLast(5) }
+        var decoded: [String] = []
+        decoded.reserveCapacity(rest.count)
+        for segment in rest {
+            guard let text = PercentDecoding.decodePathSegment(segment) else { return nil }
+            decoded.append(text)
+        }
+        return decoded
+    }
+}
