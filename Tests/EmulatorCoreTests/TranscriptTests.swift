@@ -193,6 +193,127 @@ import Testing
         api("GET", "messages?visibility=internal"),
         api("GET", "messages?origin=customer"),
         api("GET", "messages?filter=bogus"),
+        // Every write's body problems beside the store's, the path's 404 before a bad body, and list queries.
+        api("POST", "contacts", body: #"{"contact": {"email": "olivia.silva@example.com", "name": 5}}"#),
+        api("POST", "contacts", body: #"{"contact": {"email": 7, "mobile": "+15551000000"}}"#),
+        api("POST", "contacts", body: #"{"contact": {"id": "cus_1000", "email": "new1@example.com"}}"#),
+        api(
+            "POST", "contacts",
+            body: #"{"contact": {"email": "new2@example.com", "notes": ["a", " ", "b"], "data": {"x": {"y": 1}}}}"#),
+        api(
+            "POST", "contacts",
+            body: #"{"contact": {"email": "new3@example.com", "external_avatar_url": "ftp://x", "id": 5}}"#),
+        api("PUT", "contacts/ghost@example.com", body: "{}"),
+        api("PUT", "contacts/zoe@example.com", body: "{}"),
+        api("PUT", "contacts/zoe@example.com?identifier_type=pager", body: "{}"),
+        api("POST", "contacts/ghost@example.com/identities", body: "{}"),
+        api(
+            "POST", "contacts/zoe@example.com/identities",
+            body: #"{"identity": {"type": "facebook", "identifier": "x"}}"#),
+        api(
+            "POST", "contacts/zoe@example.com/identities",
+            body: #"{"identity": {"type": "email", "identifier": "bad"}}"#),
+        api(
+            "POST", "contacts/zoe@example.com/identities",
+            body: #"{"identity": {"type": "twitter", "identifier": " @Zo "}}"#),
+        api(
+            "POST", "contacts/zoe@example.com/notes",
+            body: #"{"note": {"body": "", "creator_email": "ghost@example.com", "created_at": "x"}}"#),
+        api(
+            "POST", "contacts/zoe@example.com/notes",
+            body:
+                #"{"body": "by priya", "creator_email": "priya@demo-outfitters.com", "created_at": "2026-01-01T00:00:00Z"}"#
+        ),
+        api("PUT", "contacts/zoe@example.com/notes/18", body: #"{"note": {"creator_email": "ghost@example.com"}}"#),
+        api(
+            "PUT", "contacts/zoe@example.com/notes/18",
+            body: #"{"note": {"creator_email": "priya@demo-outfitters.com"}}"#),
+        api("POST", "contacts/ghost@example.com/notes", body: #"{"note": {}}"#),
+        api(
+            "POST", "conversations",
+            body: #"{"conversation": {"category": "nope", "subject": 5, "message": {"body": "x"}, "#
+                + #""user": {"email": "zoe@example.com"}}}"#),
+        api(
+            "POST", "conversations",
+            body: #"{"conversation": {"category": "support", "message": {"body": "x", "recipients": "bad", "#
+                + #""attachments": ["ftp://x"]}, "user": {"email": "bad"}}}"#),
+        api(
+            "POST", "conversations",
+            body: #"{"conversation": {"category": "support", "subject": "From staff", "status": 5, "#
+                + #""message": {"body": "x"}, "user": {"email": "priya@demo-outfitters.com"}}}"#),
+        api(
+            "POST", "conversations",
+            body: #"{"conversation": {"category": "support", "subject": "SMS customer", "tag_list": "a, b ,a", "#
+                + #""message": {"body": "x", "origin_id": 77}, "user": {"mobile": "+15557770000", "name": "Sam", "#
+                + #""data": {"tier": "gold"}}}}"#),
+        api(
+            "POST", "conversations",
+            body: #"{"conversation": {"category": "support", "subject": "SMS customer again", "#
+                + #""message": {"body": "y", "origin_id": "77"}, "user": {"mobile": "+15557770000"}}}"#),
+        api(
+            "PUT", "conversations/broken-zip",
+            body:
+                #"{"conversation": {"assignee": "ghost@example.com", "status": 99, "brand": "nope", "category": "chat"}}"#
+        ),
+        api("PUT", "conversations/broken-zip", body: #"{"conversation": {"category": "chat"}}"#),
+        api(
+            "PUT", "conversations/broken-zip", body: #"{"conversation": {"brand": "demo-coffee", "category": "nope"}}"#),
+        api("PUT", "conversations/broken-zip", body: #"{"conversation": {"assignee": {"email": 5}, "data": [1]}}"#),
+        api("PUT", "conversations/broken-zip", body: #"{"conversation": {"assignee": 5}}"#),
+        api("PUT", "conversations/nope", body: #"{"x": 1}"#),
+        api("PUT", "conversations/broken-zip", body: "{}"),
+        api("PUT", "conversations/broken-zip", body: #"{"conversation": {"status": 5}}"#),
+        api(
+            "PUT", "conversations/broken-zip",
+            body: #"{"conversation": {"status": 5, "hold_until": "2026-12-24T09:00:00Z", "tag_list": []}}"#),
+        api(
+            "PUT", "conversations/broken-zip",
+            body: #"{"conversation": {"brand": "demo-coffee", "category": "support"}}"#),
+        api("GET", "conversations/broken-zip", host: "demo-coffee.localhost"),
+        api(
+            "POST", "conversations/broken-zip/messages", host: "demo-coffee.localhost",
+            body: #"{"message": {"body": "", "visibility": 1, "user": {"email": "olivia.silva@example.com"}}}"#),
+        api(
+            "POST", "conversations/broken-zip/messages", host: "demo-coffee.localhost",
+            body: #"{"message": {"body": "hi", "visibility": 1, "user": {"email": "olivia.silva@example.com"}}}"#),
+        api(
+            "POST", "conversations/broken-zip/messages", host: "demo-coffee.localhost",
+            body: #"{"message": {"body": "From Priya", "user": {"email": "priya@demo-outfitters.com"}}}"#),
+        api(
+            "POST", "conversations/broken-zip/messages", host: "demo-coffee.localhost",
+            body: #"{"message": {"body": "From a new customer", "user": {"email": "new.person@example.com", "#
+                + #""name": "New Person"}, "recipients": ["cc@example.com"]}}"#),
+        api(
+            "POST", "conversations/broken-zip/messages", host: "demo-coffee.localhost",
+            body: #"{"message": {"body": "once", "origin_id": "o-1", "suppress_autoresolve": true}}"#),
+        api(
+            "POST", "conversations/broken-zip/messages", host: "demo-coffee.localhost",
+            body: #"{"message": {"body": "twice", "origin_id": "o-1"}}"#),
+        api(
+            "POST", "conversations/broken-zip/messages", host: "demo-coffee.localhost",
+            body:
+                #"{"message": {"body": "x", "user": {"email": "bad"}, "attachments": ["ftp://x"], "visibility": "1"}}"#),
+        api("POST", "conversations/nope/messages", body: #"{"message": {}}"#),
+        api("POST", "conversations/broken-zip/messages", host: "demo-coffee.localhost", body: "{}"),
+        api("GET", "conversations/broken-zip", host: "demo-coffee.localhost"),
+        api("GET", "conversations/broken-zip?id_type=bogus", host: "demo-coffee.localhost"),
+        api("GET", "conversations/1?id_type=ref"),
+        api("GET", "conversations/77?id_type=origin"),
+        api("GET", "conversations/77?id_type=origin&category=support"),
+        api("GET", "conversations/77?id_type=origin&category=support&channel=9"),
+        api("POST", "staff", body: #"{"staff": {"email": "demo@example.com", "name": 3}}"#),
+        api("POST", "staff", body: #"{"staff": {"name": "x"}}"#),
+        api("POST", "staff", body: "{}"),
+        api("GET", "contacts?type=facebook"),
+        api("GET", "contacts?type=mobile&q=555"),
+        api("GET", "conversations?filter=bogus&start_date=x&end_date=2026-13-01"),
+        api("GET", "conversations?for=olivia.silva@example.com&for_id=cus_1000"),
+        api("GET", "conversations?for_id=cus_1001&sort=changed"),
+        api("GET", "messages?filter=bogus&origin=x"),
+        api("GET", "messages?sent_by=priya@demo-outfitters.com"),
+        api("GET", "messages?sent_by=new.person@example.com", host: "demo-coffee.localhost"),
+        api("GET", "messages?sent_by=nobody@example.com"),
+        api("GET", "messages?filter=customer&tag=zips", host: "demo-coffee.localhost"),
         // Channels and staff.
         api("GET", "channels"),
         api("GET", "channels/support"),
