@@ -22,12 +22,17 @@ public struct ValidationErrors: Error, Sendable, Equatable {
         }
     }
 
+    /// Adds every error of `other` after these, merging fields both have.
+    public mutating func append(_ other: ValidationErrors) {
+        for field in other.fields { for message in field.messages { add(field.field, message) } }
+    }
+
     /// True when `field` already has an error (later checks on it are skipped).
     public func has(_ field: String) -> Bool { fields.contains { $0.field == field } }
 
-    /// Throws these errors as a 422 unless there are none.
-    public func throwIfAny() throws {
-        if !isEmpty { throw APIError.validation(self) }
+    /// Throws these errors (a 422) unless there are none.
+    public func throwIfAny() throws(ValidationErrors) {
+        if !isEmpty { throw self }
     }
 
     public static func == (lhs: ValidationErrors, rhs: ValidationErrors) -> Bool {
