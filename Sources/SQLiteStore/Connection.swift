@@ -140,6 +140,14 @@ public final class Connection: @unchecked Sendable {
         return Int(sqlite3_changes64(handle))
     }
 
+    /// Runs an `INSERT … RETURNING id` and returns the new row's id.
+    public func insert(_ sql: String, _ values: [any SQLiteBindable] = []) throws -> Int {
+        guard let id = try queryOne(sql, values, { $0.int(0) }) else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "the insert returned no id", sql: sql)
+        }
+        return id
+    }
+
     /// Runs a query and maps every row.
     public func query<T>(
         _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ map: (Row) throws -> T

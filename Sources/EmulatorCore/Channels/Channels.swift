@@ -66,13 +66,13 @@ struct ChannelRepository {
         brandID: Int, name: String, slug: String, email: String, type: ChannelType, visibility: Int,
         createdAt: Timestamp
     ) throws -> Int {
-        try connection.queryOne(
+        try connection.insert(
             """
             INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [brandID, name, slug, email, type.rawValue, visibility, createdAt.milliseconds, createdAt.milliseconds]
-        ) { $0.int(0) } ?? 0
+        )
     }
 
     /// Gives every brand that has none a `support` email channel at `support@{brand url}`.

@@ -1,18 +1,35 @@
 import JSON
 
+/// `GET /contacts`' query (spec §2.3).
+struct ContactListQuery {
+    var filter = ContactListFilter()
+    let page: Int
+
+    init(parameters: Parameters) throws(ValidationErrors) {
+        filter.query = parameters.string("q")
+        if let type = parameters.string("type") {
+            guard let identityType = IdentityType(rawValue: type), identityType == .email || identityType == .mobile
+            else { throw .single("type", "is not included in the list") }
+            filter.identityType = identityType
+        }
+        filter.data = parameters.dataFilters
+        filter.newestFirst = parameters.string("sort") == "date"
+        page = Page<ContactRecord>.number(from: parameters.string("page"))
+    }
+}
+
 /// `POST /contacts`'s body (spec §2.5): at least an email or a mobile, each valid and not yet in the account, an
 /// external id not yet used, an http(s) avatar URL, one-level data, notes as strings.
 struct NewContact<Lookups: WriteLookups> {
-    /// Lower-cased.
-    let email: String?
-    let mobile: String?
+    /// The email, then the mobile, whichever were given.
+    let identities: [IdentityKey]
     let fields: ContactFields
     let data: JSONObject?
     /// The non-blank notes, in order.
     let notes: [String]
 
     init(body: JSONObject, lookups: Lookups) throws {
-        guard let object = body.root("contact") else { throw ValidationErrors.single("contact", "is missing") }
+        let object = try body.requiredRoot("contact")
         var errors = ValidationErrors()
         let reader = FieldReader(object: object)
         let email = reader.string("email", &errors).map { $0.trimmed.lowercased() }
@@ -44,7 +61,8 @@ struct NewContact<Lookups: WriteLookups> {
         }
         checked.append(errors)
         try checked.throwIfAny()
-        (self.email, self.mobile, self.fields) = (email, mobile, fields)
+        identities = [email.map(IdentityKey.email), mobile.map(IdentityKey.mobile)].compactMap { $0 }
+        self.fields = fields
     }
 }
 
@@ -58,7 +76,7 @@ struct ContactChanges {
     let notes: [String]
 
     init(body: JSONObject) throws(ValidationErrors) {
-        guard let object = body.root("contact") else { throw .single("contact", "is missing") }
+        let object = try body.requiredRoot("contact")
         var errors = ValidationErrors()
         let reader = FieldReader(object: object)
         name = reader.string("name", &errors)
@@ -79,12 +97,10 @@ struct NewIdentity {
     /// The types this endpoint attaches; `facebook` has its own refusal.
     static let attachableTypes: Set<IdentityType> = [.email, .mobile, .instagram, .igsid, .twitter]
 
-    let type: IdentityType
-    let identifier: String
-    let matchKey: String
+    let key: IdentityKey
 
     init(body: JSONObject) throws(ValidationErrors) {
-        guard let identity = body.root("identity") else { throw .single("identity", "is missing") }
+        let identity = try body.requiredRoot("identity")
         var errors = ValidationErrors()
         let reader = FieldReader(object: identity)
         let rawType = reader.string("type", &errors)?.trimmed.lowercased()
@@ -95,16 +111,16 @@ struct NewIdentity {
             errors.add("type", "is not included in the list")
         }
         let rawIdentifier = reader.string("identifier", &errors)
-        let normalized = rawIdentifier.flatMap { (type ?? .mobile).normalize($0) }
+        let normalized = rawIdentifier.flatMap { IdentityKey(type ?? .mobile, $0) }
         if normalized == nil, !errors.has("identifier") {
             errors.add("identifier", "can't be blank")
         }
         if let normalized, let type, Self.attachableTypes.contains(type), !type.isValid(normalized.identifier) {
             errors.add("identifier", "is invalid")
         }
-        // Each nil above recorded an error, so past this line both are set.
-        guard errors.isEmpty, let type, let normalized else { throw errors }
-        (self.type, identifier, matchKey) = (type, normalized.identifier, normalized.matchKey)
+        // Each nil above recorded an error, so past this line the type is known and the key is of that type.
+        guard errors.isEmpty, type != nil, let normalized else { throw errors }
+        key = normalized
     }
 }
 

@@ -177,7 +177,7 @@ struct ContactRepository {
 
     /// Inserts a contact row and returns its internal id.
     func insertContact(accountID: Int, fields: ContactFields, now: Timestamp) throws -> Int {
-        try connection.queryOne(
+        try connection.insert(
             """
             INSERT INTO contacts (account_id, external_id, name, sort_name, friendly_name, external_avatar_url,
                 created_at, updated_at)
@@ -187,7 +187,7 @@ struct ContactRepository {
                 accountID, fields.externalID, fields.name, fields.name?.lowercased(), fields.friendlyName,
                 fields.externalAvatarURL, now.milliseconds, now.milliseconds,
             ]
-        ) { $0.int(0) } ?? 0
+        )
     }
 
     /// Sets the changed fields of a contact; returns true when anything changed.
@@ -232,48 +232,42 @@ struct ContactRepository {
         try contactID(accountID: accountID, externalID: externalID) != nil
     }
 
-    /// What attaching an identity did.
-    enum AttachOutcome: Equatable {
-        case alreadyAttached
-        case added
-        case moved(fromContactID: Int)
-    }
-
     /// Attaches an identity to a contact, moving it from another contact of the account if one holds it (§3.4).
     ///
     /// Conversations and messages point at the identity, so moving it is one row update whatever the history's size.
-    func attach(
-        accountID: Int, contactID: Int, type: IdentityType, identifier: String, matchKey: String, now: Timestamp
-    ) throws -> AttachOutcome {
+    /// - Returns: the identity's id.
+    @discardableResult
+    func attach(accountID: Int, contactID: Int, identity: IdentityKey, now: Timestamp) throws -> Int {
+        let (type, identifier, matchKey) = (identity.type, identity.identifier, identity.matchKey)
         // The newest position of all: the identity becomes the contact's newest (§3.3, §3.4).
         let nextPosition = "(SELECT coalesce(max(attached_seq), 0) + 1 FROM identities)"
         if let owner = try identityOwner(accountID: accountID, type: type, matchKey: matchKey) {
-            if owner.contactID == contactID { return .alreadyAttached }
+            if owner.contactID == contactID { return owner.identityID }
             try connection.execute(
                 "UPDATE identities SET contact_id = ?, attached_seq = \(nextPosition) WHERE id = ?",
                 [contactID, owner.identityID])
             try touch(contactIDs: [owner.contactID, contactID], now: now)
-            return .moved(fromContactID: owner.contactID)
+            return owner.identityID
         }
-        try connection.execute(
+        let id = try connection.insert(
             """
             INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
-            VALUES (?, ?, ?, ?, ?, \(nextPosition))
+            VALUES (?, ?, ?, ?, ?, \(nextPosition)) RETURNING id
             """, [accountID, contactID, type.rawValue, identifier, matchKey])
         try touch(contactIDs: [contactID], now: now)
-        return .added
+        return id
     }
 
     /// Adds a note and returns its id.
     @discardableResult
     func insertNote(contactID: Int, body: String, creatorID: Int, createdAt: Timestamp, now: Timestamp) throws -> Int {
         let id =
-            try connection.queryOne(
+            try connection.insert(
                 """
                 INSERT INTO notes (contact_id, body, creator_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
                 RETURNING id
                 """, [contactID, body, creatorID, createdAt.milliseconds, createdAt.milliseconds]
-            ) { $0.int(0) } ?? 0
+            )
         try touch(contactIDs: [contactID], now: now)
         return id
     }

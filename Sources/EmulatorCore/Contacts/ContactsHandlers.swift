@@ -9,19 +9,10 @@ enum ContactsHandlers {
 
     /// `GET /contacts`: the account's contacts, filtered and paged (§2.3).
     static func list(_ context: RequestContext) throws -> HTTPResponse {
-        var filter = ContactListFilter()
-        filter.query = context.parameters.string("q")
-        if let type = context.parameters.string("type") {
-            guard let identityType = IdentityType(rawValue: type), identityType == .email || identityType == .mobile
-            else { throw ValidationErrors.single("type", "is not included in the list") }
-            filter.identityType = identityType
-        }
-        filter.data = context.parameters.dataFilters
-        filter.newestFirst = context.parameters.string("sort") == "date"
-        let pageNumber = Page<ContactRecord>.number(from: context.parameters.string("page"))
+        let query = try ContactListQuery(parameters: context.parameters)
         let page = try context.database.read { connection in
             try ContactRepository(connection: connection).list(
-                accountID: context.accountID, filter: filter, page: pageNumber)
+                accountID: context.accountID, filter: query.filter, page: query.page)
         }
         return JSONResponse.make { $0.page(page, key: "contacts") { writer, contact in writer.contact(contact) } }
     }
@@ -43,11 +34,8 @@ enum ContactsHandlers {
         ) { connection, _, input in
             let repository = ContactRepository(connection: connection)
             let id = try repository.insertContact(accountID: context.accountID, fields: input.fields, now: context.now)
-            for (type, identifier) in [(IdentityType.email, input.email), (.mobile, input.mobile)] {
-                guard let identifier else { continue }
-                _ = try repository.attach(
-                    accountID: context.accountID, contactID: id, type: type, identifier: identifier,
-                    matchKey: identifier, now: context.now)
+            for identity in input.identities {
+                try repository.attach(accountID: context.accountID, contactID: id, identity: identity, now: context.now)
             }
             if let data = input.data { _ = try repository.mergeData(contactID: id, changes: data) }
             for note in input.notes {

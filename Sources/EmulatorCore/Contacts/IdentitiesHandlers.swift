@@ -23,9 +23,8 @@ enum IdentitiesHandlers {
             input: { _, _ in try NewIdentity(body: context.body) }
         ) { connection, contactID, identity in
             let repository = ContactRepository(connection: connection)
-            _ = try repository.attach(
-                accountID: context.accountID, contactID: contactID, type: identity.type,
-                identifier: identity.identifier, matchKey: identity.matchKey, now: context.now)
+            try repository.attach(
+                accountID: context.accountID, contactID: contactID, identity: identity.key, now: context.now)
             return try repository.identities(contactID: contactID)
         }
         return JSONResponse.make { $0.identities(identities) }

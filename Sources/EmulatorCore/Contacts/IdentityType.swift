@@ -32,6 +32,28 @@ extension IdentityType {
     }
 }
 
+/// An identity as a write stores and finds it: its type, its normalised identifier and its match key.
+struct IdentityKey: Sendable {
+    let type: IdentityType
+    let identifier: String
+    let matchKey: String
+
+    /// Nil when nothing is left of `raw` once normalised.
+    init?(_ type: IdentityType, _ raw: String) {
+        guard let normalized = type.normalize(raw) else { return nil }
+        (self.type, identifier, matchKey) = (type, normalized.identifier, normalized.matchKey)
+    }
+
+    private init(type: IdentityType, normalized: String) {
+        (self.type, identifier, matchKey) = (type, normalized, normalized)
+    }
+
+    /// An email address already trimmed and lower-cased (emails match as they are stored).
+    static func email(_ normalized: String) -> IdentityKey { IdentityKey(type: .email, normalized: normalized) }
+    /// A mobile number already trimmed (mobiles match exactly).
+    static func mobile(_ normalized: String) -> IdentityKey { IdentityKey(type: .mobile, normalized: normalized) }
+}
+
 /// One identity of a contact: a type and its normalised identifier.
 public struct Identity: Sendable, Equatable {
     /// The kind of identity.

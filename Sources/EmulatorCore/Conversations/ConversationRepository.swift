@@ -301,7 +301,7 @@ struct ConversationRepository {
         author: SenderRef,
         holdUntil: Timestamp?, now: Timestamp
     ) throws -> Int {
-        try connection.queryOne(
+        try connection.insert(
             """
             INSERT INTO conversations (brand_id, channel_id, slug, subject, status, author_identity_id,
                 author_staff_id, origin, hold_until, created_at, updated_at)
@@ -312,7 +312,7 @@ struct ConversationRepository {
                 channel.type.rawValue, status == .onHold ? holdUntil?.milliseconds : nil, now.milliseconds,
                 now.milliseconds,
             ]
-        ) { $0.int(0) } ?? 0
+        )
     }
 
     /// Replaces the conversation's tags.
@@ -330,7 +330,7 @@ struct ConversationRepository {
         conversationID: Int, body: String, visibility: MessageVisibility, originID: String?, sender: SenderRef,
         recipients: [String], attachments: [String], now: Timestamp
     ) throws -> Int {
-        try connection.queryOne(
+        try connection.insert(
             """
             INSERT INTO messages (conversation_id, body, visibility, origin_id, sender_identity_id, sender_staff_id,
                 recipients, attachments, created_at)
@@ -340,7 +340,7 @@ struct ConversationRepository {
                 conversationID, body, visibility.rawValue, originID, sender.identityID, sender.staffID,
                 Self.jsonArray(recipients), Self.jsonArray(attachments), now.milliseconds,
             ]
-        ) { $0.int(0) } ?? 0
+        )
     }
 
     /// Assigns the conversation to a staff user.

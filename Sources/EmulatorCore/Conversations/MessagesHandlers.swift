@@ -7,13 +7,11 @@ enum MessageSenders {
     /// The identity a customer writes through: the one an existing contact holds, or a new contact's (§5.6, §6.3).
     /// `data` is merged into the contact's data as PUT /contacts merges it; an existing contact's name is kept.
     static func customerIdentity(
-        _ connection: Connection, _ context: RequestContext, type: IdentityType, identifier: String, name: String?,
-        data: JSONObject?
+        _ connection: Connection, _ context: RequestContext, _ identity: IdentityKey, name: String?, data: JSONObject?
     ) throws -> Int {
         let contacts = ContactRepository(connection: connection)
-        guard let normalized = type.normalize(identifier) else { throw APIError.internalError }
         if let owner = try contacts.identityOwner(
-            accountID: context.accountID, type: type, matchKey: normalized.matchKey)
+            accountID: context.accountID, type: identity.type, matchKey: identity.matchKey)
         {
             if let data, try contacts.mergeData(contactID: owner.contactID, changes: data) {
                 try contacts.touch(contactIDs: [owner.contactID], now: context.now)
@@ -22,15 +20,10 @@ enum MessageSenders {
         }
         let contactID = try contacts.insertContact(
             accountID: context.accountID, fields: ContactFields(name: name), now: context.now)
-        _ = try contacts.attach(
-            accountID: context.accountID, contactID: contactID, type: type, identifier: normalized.identifier,
-            matchKey: normalized.matchKey, now: context.now)
+        let identityID = try contacts.attach(
+            accountID: context.accountID, contactID: contactID, identity: identity, now: context.now)
         if let data { _ = try contacts.mergeData(contactID: contactID, changes: data) }
-        guard
-            let identity = try contacts.identityOwner(
-                accountID: context.accountID, type: type, matchKey: normalized.matchKey)
-        else { throw APIError.internalError }
-        return identity.identityID
+        return identityID
     }
 
     /// The conversation's recipients followed by the new ones it did not have yet.
@@ -59,26 +52,13 @@ enum MessagesHandlers {
     }
 
     private static func list(_ context: RequestContext, inConversation: Bool) throws -> HTTPResponse {
-        let parameters = context.parameters
-        var filter = MessageListFilter()
-        var errors = ValidationErrors()
-        switch parameters.string("filter") {
-        case nil: break
-        case "staff": filter.senderKind = .staff
-        case "customer": filter.senderKind = .customer
-        default: errors.add("filter", "is not included in the list")
-        }
-        if let origin = parameters.string("origin") {
-            if let value = Int(origin.trimmed) { filter.origin = value } else { errors.add("origin", "is invalid") }
-        }
-        try errors.throwIfAny()
-        filter.tags = ConversationsHandlers.commaSeparated(parameters.string("tag"))
-        let pageNumber = Page<MessageRecord>.number(from: parameters.string("page"))
+        let query = try MessageListQuery(parameters: context.parameters)
         let page = try context.database.read { connection in
+            var filter = query.filter
             if inConversation {
                 filter.conversationID = try ConversationsHandlers.conversationID(context, connection)
             }
-            if let email = parameters.string("sent_by") {
+            if let email = query.sentBy {
                 if let staff = try StaffRepository(connection: connection).staff(
                     accountID: context.accountID, email: email)
                 {
@@ -92,7 +72,7 @@ enum MessagesHandlers {
                 }
             }
             return try ConversationRepository(connection: connection).listMessages(
-                brandID: context.brand.id, accountID: context.accountID, filter: filter, page: pageNumber)
+                brandID: context.brand.id, accountID: context.accountID, filter: filter, page: query.page)
         }
         return JSONResponse.make { $0.page(page, key: "messages") { writer, message in writer.message(message) } }
     }
@@ -100,47 +80,14 @@ enum MessagesHandlers {
     /// Adds a message from the caller, another staff user, or a customer identity, and applies the status rules of
     /// §6.4. A known `origin_id` answers the existing message and changes nothing.
     static func create(_ context: RequestContext) throws -> HTTPResponse {
-        let message = try context.database.write { connection -> MessageRecord? in
+        let message = try context.write(
+            precheck: { _ = try NewMessage(body: context.body, lookups: BodyOnly()) },
+            target: { try ConversationsHandlers.conversationID(context, $0) },
+            input: { connection, _ in try NewMessage(body: context.body, lookups: context.lookups(connection)) }
+        ) { connection, conversationID, input -> MessageRecord? in
             let repository = ConversationRepository(connection: connection)
-            let conversationID = try ConversationsHandlers.conversationID(context, connection)
-            guard let body = context.body.root("message") else {
-                throw ValidationErrors.single("message", "is missing")
-            }
-            var errors = ValidationErrors()
-            let reader = FieldReader(object: body)
-            let text = reader.string("body", &errors)
-            if text == nil, !errors.has("body") { errors.add("body", "can't be blank") }
-            var visibility = MessageVisibility.regular
-            switch body["visibility"] {
-            case nil, .null: break
-            case .number(let literal) where literal == "0" || literal == "1":
-                visibility = Int(literal).flatMap(MessageVisibility.init(rawValue:)) ?? .regular
-            default: errors.add("visibility", "is not included in the list")
-            }
-            let user = reader.object("user", &errors).map { FieldReader(object: $0, prefix: "user.") }
-            let userEmail = user?.string("email", &errors).map { $0.trimmed.lowercased() }
-            let userName = user?.string("name", &errors)
-            if let userEmail, !Formats.isEmail(userEmail) { errors.add("user.email", "is invalid") }
-            let originID = reader.stringOrNumber("origin_id", &errors)
-            let recipients = reader.recipients("recipients", &errors)
-            let attachments = reader.attachments("attachments", &errors)
-            let suppressAutoresolve = reader.flag("suppress_autoresolve")
-
-            let staffSender: StaffRecord?
-            if let userEmail, !errors.has("user.email") {
-                staffSender = try StaffRepository(connection: connection).staff(
-                    accountID: context.accountID, email: userEmail)
-            } else {
-                staffSender = try StaffRepository(connection: connection).staff(id: context.staff.id)
-            }
-            let isCustomer = staffSender == nil && userEmail != nil
-            if isCustomer, visibility == .internalNote, !errors.has("visibility") {
-                errors.add("visibility", "is invalid")
-            }
-            try errors.throwIfAny()
-            guard let text else { throw APIError.internalError }
-
-            if let originID, let existing = try repository.messageID(conversationID: conversationID, originID: originID)
+            if let originID = input.originID,
+                let existing = try repository.messageID(conversationID: conversationID, originID: originID)
             {
                 return try repository.loadMessage(id: existing, accountID: context.accountID)
             }
@@ -148,22 +95,26 @@ enum MessagesHandlers {
                 throw APIError.notFound
             }
             let sender: SenderRef
-            if let staffSender {
-                sender = SenderRef(staffID: staffSender.id)
-            } else {
+            var isCustomer = false
+            switch input.sender {
+            case .caller: sender = SenderRef(staffID: context.staff.id)
+            case .staff(let staff): sender = SenderRef(staffID: staff.id)
+            case .customer(let identity, let name):
+                isCustomer = true
                 sender = SenderRef(
                     identityID: try MessageSenders.customerIdentity(
-                        connection, context, type: .email, identifier: userEmail ?? "", name: userName, data: nil))
+                        connection, context, identity, name: name, data: nil))
             }
             let allRecipients = MessageSenders.merged(
-                try repository.currentRecipients(conversationID: conversationID), recipients)
+                try repository.currentRecipients(conversationID: conversationID), input.recipients)
             let id = try repository.insertMessage(
-                conversationID: conversationID, body: text, visibility: visibility, originID: originID,
-                sender: sender, recipients: allRecipients, attachments: attachments, now: context.now)
+                conversationID: conversationID, body: input.text, visibility: input.visibility,
+                originID: input.originID, sender: sender, recipients: allRecipients, attachments: input.attachments,
+                now: context.now)
             var status = conversation.status
             if isCustomer {
                 status = .unresolved
-            } else if visibility == .regular, !suppressAutoresolve {
+            } else if input.visibility == .regular, !input.suppressAutoresolve {
                 status = .pending
             }
             try repository.setStatus(conversationID: conversationID, status: status, holdUntil: nil, now: context.now)

@@ -132,13 +132,12 @@ struct FixtureLoader {
             externalAvatarURL: avatar)
         let contactID = try repository.insertContact(accountID: accountID, fields: fields, now: created)
         for identityNode in try contact.required("identities").array() {
-            let (type, identifier, matchKey) = try identityNode.identity()
-            if try repository.identityOwner(accountID: accountID, type: type, matchKey: matchKey) != nil {
-                throw FixtureError(path: identityNode.path, message: "\(type.rawValue) \(identifier) is used twice")
+            let key = try identityNode.identity()
+            if try repository.identityOwner(accountID: accountID, type: key.type, matchKey: key.matchKey) != nil {
+                throw FixtureError(
+                    path: identityNode.path, message: "\(key.type.rawValue) \(key.identifier) is used twice")
             }
-            _ = try repository.attach(
-                accountID: accountID, contactID: contactID, type: type, identifier: identifier, matchKey: matchKey,
-                now: created)
+            try repository.attach(accountID: accountID, contactID: contactID, identity: key, now: created)
         }
         if let data = try contact.optional("data")?.customData() {
             _ = try repository.mergeData(contactID: contactID, changes: data)
@@ -238,12 +237,13 @@ struct FixtureLoader {
         if let staff = try object.optional("staff") {
             return SenderRef(staffID: try staffID(try staff.email(), accountID: accountID, at: staff))
         }
-        let (type, identifier, matchKey) = try node.identity()
+        let key = try node.identity()
         guard
             let owner = try ContactRepository(connection: connection).identityOwner(
-                accountID: accountID, type: type, matchKey: matchKey)
+                accountID: accountID, type: key.type, matchKey: key.matchKey)
         else {
-            throw FixtureError(path: node.path, message: "no contact of the account has \(type.rawValue) \(identifier)")
+            throw FixtureError(
+                path: node.path, message: "no contact of the account has \(key.type.rawValue) \(key.identifier)")
         }
         return SenderRef(identityID: owner.identityID)
     }
@@ -323,7 +323,7 @@ struct FixtureNode {
     }
 
     /// `{"type", "identifier"}`, normalised and checked as the API checks it (facebook allowed here).
-    func identity() throws -> (IdentityType, String, String) {
+    func identity() throws -> IdentityKey {
         let object = try object()
         let typeNode = try object.required("type")
         guard let type = IdentityType(rawValue: try typeNode.string()) else {
@@ -331,14 +331,13 @@ struct FixtureNode {
             throw FixtureError(path: typeNode.path, message: "must be one of \(names)")
         }
         let identifierNode = try object.required("identifier")
-        guard let normalized = type.normalize(try identifierNode.string()) else {
+        guard let key = IdentityKey(type, try identifierNode.string()) else {
             throw FixtureError(path: identifierNode.path, message: "is blank")
         }
-        guard type.isValid(normalized.identifier) else {
-            throw FixtureError(
-                path: identifierNode.path, message: "\"\(normalized.identifier)\" is not a valid \(type)")
+        guard type.isValid(key.identifier) else {
+            throw FixtureError(path: identifierNode.path, message: "\"\(key.identifier)\" is not a valid \(type)")
         }
-        return (type, normalized.identifier, normalized.matchKey)
+        return key
     }
 }
 

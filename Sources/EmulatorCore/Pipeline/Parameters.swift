@@ -109,6 +109,12 @@ struct FieldReader {
 }
 
 extension JSONObject {
+    /// The object under a write's root key; a 422 `{"<key>": ["is missing"]}` when it is absent or not an object.
+    func requiredRoot(_ key: String) throws(ValidationErrors) -> JSONObject {
+        guard let object = root(key) else { throw .single(key, "is missing") }
+        return object
+    }
+
     /// The object under a root key (`contact`, `identity`, …); `[]` counts as `{}`. Nil when absent or not an object.
     func root(_ key: String) -> JSONObject? {
         switch self[key] {

@@ -59,12 +59,12 @@ struct StaffRepository {
         accountID: Int, name: String?, email: String, token: String?, password: String?, role: String, isAdmin: Bool,
         createdAt: Timestamp
     ) throws -> Int {
-        try connection.queryOne(
+        try connection.insert(
             """
             INSERT INTO staff (account_id, name, email, api_token, password, role_name, is_admin, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, [accountID, name, email, token, password, role, isAdmin, createdAt.milliseconds]
-        ) { $0.int(0) } ?? 0
+        )
     }
 
     /// True when some staff user, of any account, has this login (logins are unique across the emulator).
@@ -117,28 +117,15 @@ enum StaffHandlers {
 
     /// Creates a staff user with the role Staff and no API token; no invitation is sent (§8.3).
     static func create(_ context: RequestContext) throws -> HTTPResponse {
-        guard let body = context.body.root("staff") else { throw ValidationErrors.single("staff", "is missing") }
-        var errors = ValidationErrors()
-        let reader = FieldReader(object: body)
-        let name = reader.string("name", &errors)
-        let email = reader.string("email", &errors).map { $0.trimmed.lowercased() }
-        let password = reader.string("password", &errors) ?? randomPassword()
-        let staff = try context.database.write { connection in
+        let password = randomPassword()
+        let staff = try context.write(
+            precheck: { _ = try NewStaff(body: context.body, lookups: BodyOnly()) }, target: { _ in },
+            input: { connection, _ in try NewStaff(body: context.body, lookups: context.lookups(connection)) }
+        ) { connection, _, input in
             let repository = StaffRepository(connection: connection)
-            if email == nil, !errors.has("email") { errors.add("email", "can't be blank") }
-            if let email {
-                if !Formats.isEmail(email) {
-                    errors.add("email", "is invalid")
-                } else if try repository.emailTaken(email) {
-                    errors.add("email", "has already been taken")
-                }
-            }
-            try errors.throwIfAny()
-            // Reached only with an email: without one the errors above hold "can't be blank" or a type error.
-            guard let email else { throw ValidationErrors.single("email", "can't be blank") }
             let id = try repository.insert(
-                accountID: context.accountID, name: name, email: email, token: nil, password: password,
-                role: "Staff", isAdmin: false, createdAt: context.now)
+                accountID: context.accountID, name: input.name, email: input.email, token: nil,
+                password: input.password ?? password, role: "Staff", isAdmin: false, createdAt: context.now)
             return try repository.staff(id: id)
         }
         guard let staff else { throw APIError.internalError }
@@ -148,5 +135,34 @@ enum StaffHandlers {
     /// A password nobody is told: the user signs in only once fixtures give them a token.
     private static func randomPassword() -> String {
         String((0..<24).map { _ in "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! })
+    }
+}
+
+/// `POST /staff`'s body (spec §8.3): a login email not used by any staff user yet.
+struct NewStaff<Lookups: WriteLookups> {
+    let name: String?
+    /// Lower-cased.
+    let email: String
+    /// Nil: a random one nobody is told.
+    let password: String?
+
+    init(body: JSONObject, lookups: Lookups) throws {
+        let object = try body.requiredRoot("staff")
+        var errors = ValidationErrors()
+        let reader = FieldReader(object: object)
+        name = reader.string("name", &errors)
+        let email = reader.string("email", &errors).map { $0.trimmed.lowercased() }
+        password = reader.string("password", &errors)
+        if email == nil, !errors.has("email") { errors.add("email", "can't be blank") }
+        if let email {
+            if !Formats.isEmail(email) {
+                errors.add("email", "is invalid")
+            } else if try lookups.staffEmailTaken(email) {
+                errors.add("email", "has already been taken")
+            }
+        }
+        // Without an email the errors hold "can't be blank" or its type error.
+        guard errors.isEmpty, let email else { throw errors }
+        self.email = email
     }
 }

@@ -34,7 +34,7 @@ struct AccountRepository {
 
     /// Inserts an account and returns its id.
     func insert(name: String) throws -> Int {
-        try connection.queryOne("INSERT INTO accounts (name) VALUES (?) RETURNING id", [name]) { $0.int(0) } ?? 0
+        try connection.insert("INSERT INTO accounts (name) VALUES (?) RETURNING id", [name])
     }
 
     /// Renames an account.

@@ -25,10 +25,10 @@ struct BrandRepository {
 
     /// Inserts a brand and returns its id.
     func insert(accountID: Int, name: String, hostLabel: String, url: String, isDefault: Bool) throws -> Int {
-        try connection.queryOne(
+        try connection.insert(
             "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, ?) RETURNING id",
             [accountID, name, hostLabel, url, isDefault]
-        ) { $0.int(0) } ?? 0
+        )
     }
 
     /// True when some brand, of any account, has this host label (labels are unique across the emulator).
