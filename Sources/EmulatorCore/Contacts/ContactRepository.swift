@@ -31,7 +31,7 @@ struct ContactRepository {
             var contact = try connection.queryOne(
                 "SELECT \(Self.contactColumns) FROM contacts WHERE id = ?", [contactID], Self.row)
         else { return nil }
-        contact.data = try CustomData(connection: connection, owner: .contact).load(contact.id)
+        contact.data = try CustomDataRepository(connection: connection, owner: .contact).load(contact.id)
         contact.identities = try identities(contactID: contact.id)
         if withNotes { contact.notes = try notes(contactID: contact.id) }
         return contact
@@ -62,7 +62,7 @@ struct ContactRepository {
                     """, [ids]
                 ) { row in (contactID: try row.int("contact_id"), note: try Self.noteRecord(row)) }, by: \.contactID)
             : [:]
-        let data = try CustomData(connection: connection, owner: .contact).load(ownerIDs: ids)
+        let data = try CustomDataRepository(connection: connection, owner: .contact).load(ownerIDs: ids)
         let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return contactIDs.compactMap { id in
             guard var contact = byID[id] else { return nil }
@@ -162,7 +162,7 @@ struct ContactRepository {
             conditions.append("EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id AND i.type = ?)")
             values.append(type.rawValue)
         }
-        let dataFilters = CustomData(connection: connection, owner: .contact).filters(filter.data, alias: "c")
+        let dataFilters = CustomDataRepository(connection: connection, owner: .contact).filters(filter.data, alias: "c")
         conditions += dataFilters.conditions
         values += dataFilters.values as [any SQLiteBindable]
         let order = filter.newestFirst ? "c.created_at DESC, c.id DESC" : "c.sort_name IS NULL, c.sort_name, c.id"
@@ -207,7 +207,7 @@ struct ContactRepository {
 
     /// Merges `changes` into the contact's data (`null` removes a key); true when anything changed.
     func mergeData(contactID: Int, changes: JSONObject) throws -> Bool {
-        try CustomData(connection: connection, owner: .contact).merge(contactID, changes)
+        try CustomDataRepository(connection: connection, owner: .contact).merge(contactID, changes)
     }
 
     /// Sets `updated_at` of the contacts to `now`.
@@ -290,20 +290,14 @@ struct ContactRepository {
         try connection.execute("DELETE FROM notes WHERE id = ?", [id])
         try touch(contactIDs: [contactID], now: now)
     }
-}
 
-/// The filters of `GET /contacts` (spec §2.3), already validated.
-struct ContactListFilter {
-    var query: String?
-    var identityType: IdentityType?
-    var data: [(key: String, value: String)] = []
-    var newestFirst = false
-}
+    /// The ids of the account's contacts, oldest first.
+    func contactIDs(accountID: Int) throws -> [Int] {
+        try connection.query("SELECT id FROM contacts WHERE account_id = ? ORDER BY id", [accountID]) { $0.int(0) }
+    }
 
-/// The scalar fields of a new contact, already validated and normalised.
-struct ContactFields {
-    var externalID: String?
-    var name: String?
-    var friendlyName: String?
-    var externalAvatarURL: String?
+    /// One identity by id.
+    func identity(id: Int) throws -> Identity? {
+        try connection.queryOne("SELECT type, identifier FROM identities WHERE id = ?", [id], Self.identity)
+    }
 }

@@ -86,7 +86,8 @@ struct ConversationRepository {
             lastCustomerMessage: try lastMessage(conversationID: row.id, fromStaff: false),
             lastStaffMessage: try lastMessage(conversationID: row.id, fromStaff: true),
             author: author, assignee: try row.assigneeID.flatMap { try staff.staff(id: $0) }, channel: channel,
-            data: try CustomData(connection: connection, owner: .conversation).load(row.id), origin: row.origin,
+            data: try CustomDataRepository(connection: connection, owner: .conversation).load(row.id),
+            origin: row.origin,
             holdUntil: row.holdUntil.map(Timestamp.init(milliseconds:)), messageCount: row.messageCount)
     }
 
@@ -216,7 +217,8 @@ struct ConversationRepository {
             conditions.append("c.channel_id = ?")
             values.append(channelID)
         }
-        let dataFilters = CustomData(connection: connection, owner: .conversation).filters(filter.data, alias: "c")
+        let dataFilters = CustomDataRepository(connection: connection, owner: .conversation).filters(
+            filter.data, alias: "c")
         conditions += dataFilters.conditions
         values += dataFilters.values as [any SQLiteBindable]
         if let start = filter.createdFrom {
@@ -382,41 +384,56 @@ struct ConversationRepository {
         guard case .array(let elements)? = try? JSONParser.parse(Array(json.utf8)) else { return [] }
         return elements.compactMap { if case .string(let text) = $0 { text } else { nil } }
     }
-}
 
-/// The author or sender of a new conversation or message: an identity of a contact, or a staff user.
-struct SenderRef {
-    var identityID: Int?
-    var staffID: Int?
-}
+    // MARK: Fixtures
 
-/// The filters of `GET /conversations` (spec §5.4), already validated.
-struct ConversationListFilter {
-    enum StatusFilter { case notArchived, archived, open, unassigned, all }
-    enum Sort { case created, changed, customerActivity }
-
-    var status = StatusFilter.notArchived
-    var authorContactID: Int?
-    var tags: [String] = []
-    var channelID: Int?
-    var data: [(key: String, value: String)] = []
-    var createdFrom: Timestamp?
-    var createdBefore: Timestamp?
-    var sort = Sort.created
-}
-
-/// The filters of the message lists (spec §6.2), already validated.
-struct MessageListFilter {
-    enum SenderKind { case staff, customer }
-    enum SentBy {
-        case staff(Int)
-        case contact(Int)
-        case nobody
+    /// The ids of the account's conversations, in every brand, oldest first.
+    func conversationIDs(accountID: Int) throws -> [Int] {
+        try connection.query(
+            "SELECT c.id FROM conversations c JOIN brands b ON b.id = c.brand_id WHERE b.account_id = ? ORDER BY c.id",
+            [accountID]
+        ) { $0.int(0) }
     }
 
-    var conversationID: Int?
-    var senderKind: SenderKind?
-    var tags: [String] = []
-    var origin: Int?
-    var sentBy: SentBy?
+    /// A conversation's own fields as the fixtures format holds them.
+    func fixture(conversationID: Int) throws -> ConversationFixture? {
+        try connection.queryOne(
+            """
+            SELECT b.host_label, ch.slug AS category, c.slug, c.subject, c.status, s.email AS assignee,
+                c.hold_until, c.created_at, c.updated_at, c.author_identity_id, c.author_staff_id
+            FROM conversations c JOIN brands b ON b.id = c.brand_id JOIN channels ch ON ch.id = c.channel_id
+            LEFT JOIN staff s ON s.id = c.assignee_id WHERE c.id = ?
+            """, [conversationID]
+        ) { row in
+            ConversationFixture(
+                brand: try row.string("host_label"), category: try row.string("category"),
+                slug: try row.string("slug"), subject: try row.optionalString("subject"),
+                status: try row.int("status"), assignee: try row.optionalString("assignee"),
+                holdUntil: try row.optionalInt64("hold_until").map(Timestamp.init(milliseconds:)),
+                createdAt: Timestamp(milliseconds: try row.int64("created_at")),
+                updatedAt: Timestamp(milliseconds: try row.int64("updated_at")),
+                author: SenderRef(
+                    identityID: try row.optionalInt("author_identity_id"),
+                    staffID: try row.optionalInt("author_staff_id")))
+        }
+    }
+
+    /// A conversation's messages as the fixtures format holds them, oldest first.
+    func messageFixtures(conversationID: Int) throws -> [MessageFixture] {
+        try connection.query(
+            """
+            SELECT body, visibility, origin_id, sender_identity_id, sender_staff_id, recipients, attachments, created_at
+            FROM messages WHERE conversation_id = ? ORDER BY created_at, id
+            """, [conversationID]
+        ) { row in
+            MessageFixture(
+                body: try row.string("body"), visibility: try row.int("visibility"),
+                originID: try row.optionalString("origin_id"),
+                sender: SenderRef(
+                    identityID: try row.optionalInt("sender_identity_id"),
+                    staffID: try row.optionalInt("sender_staff_id")),
+                recipientsJSON: try row.string("recipients"), attachmentsJSON: try row.string("attachments"),
+                createdAt: Timestamp(milliseconds: try row.int64("created_at")))
+        }
+    }
 }

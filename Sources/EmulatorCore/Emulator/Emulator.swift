@@ -42,9 +42,9 @@ public final class Emulator: Sendable {
 
         apiGroup = RouteGroup(
             prefix: ["api", "v1"],
-            routes: ContactsHandlers.routes + IdentitiesHandlers.routes + NotesHandlers.routes
-                + ConversationsHandlers.routes + MessagesHandlers.routes + ChannelsHandlers.routes
-                + StaffHandlers.routes)
+            routes: ContactRoutes.routes + IdentityRoutes.routes + NoteRoutes.routes
+                + ConversationRoutes.routes + MessageRoutes.routes + ChannelRoutes.routes
+                + StaffRoutes.routes)
         // The order in which a client meets the API's checks (spec §1.8): head size, readiness, route and method,
         // authentication and brand, scripted faults, the rate limit, the body size, the JSON body, the handler.
         let api = Pipeline(

@@ -200,7 +200,9 @@ struct FixtureLoader {
                 author: author, holdUntil: holdUntil, now: created)
         }
         if let assigneeID { try repository.setAssignee(conversationID: conversationID, staffID: assigneeID) }
-        if let data { _ = try CustomData(connection: connection, owner: .conversation).merge(conversationID, data) }
+        if let data {
+            _ = try CustomDataRepository(connection: connection, owner: .conversation).merge(conversationID, data)
+        }
         var errors = ValidationErrors()
         let tags = FieldReader(object: conversation.object).tags("tag_list", &errors)
         if !errors.isEmpty { throw FixtureError(path: node.path + ".tag_list", message: "must be an array of strings") }

@@ -22,7 +22,7 @@ struct Parameters {
         guard let body else { return }
         for member in body.members {
             if member.key == "data", let object = member.value.objectValue {
-                dataFilters = object.members.map { ($0.key, CustomData.stringForm($0.value)) }
+                dataFilters = object.members.map { ($0.key, CustomDataRepository.stringForm($0.value)) }
             } else {
                 values[member.key] = member.value
             }

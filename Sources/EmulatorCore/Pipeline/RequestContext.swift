@@ -1,15 +1,6 @@
 import JSON
 import SQLiteStore
 
-/// A brand of an account (spec §1.1).
-struct Brand: Sendable {
-    let id: Int
-    let accountID: Int
-    let name: String
-    let url: String
-    let hostLabel: String
-}
-
 /// What an API handler gets: made by ``Authentication`` (who and which brand), completed by the later steps (the
 /// request time, the JSON body and the merged parameters).
 struct RequestContext: PipelineContext {

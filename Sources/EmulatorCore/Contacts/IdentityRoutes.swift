@@ -1,8 +1,7 @@
-import JSON
 import MicroHTTP
 
 /// `GET/POST /contacts/{identifier}/identities` (spec §3).
-enum IdentitiesHandlers {
+enum IdentityRoutes {
     static let routes: [Route<RequestContext>] = [
         Route("contacts/:identifier/identities", [(.get, list), (.post, attach)])
     ]

@@ -2,40 +2,8 @@ import JSON
 import MicroHTTP
 import SQLiteStore
 
-/// How new conversations and messages find their customer sender, and how recipients accumulate.
-enum MessageSenders {
-    /// The identity a customer writes through: the one an existing contact holds, or a new contact's (§5.6, §6.3).
-    /// `data` is merged into the contact's data as PUT /contacts merges it; an existing contact's name is kept.
-    static func customerIdentity(
-        _ connection: Connection, _ context: RequestContext, _ identity: IdentityKey, name: String?, data: JSONObject?
-    ) throws -> Int {
-        let contacts = ContactRepository(connection: connection)
-        if let owner = try contacts.identityOwner(
-            accountID: context.accountID, type: identity.type, matchKey: identity.matchKey)
-        {
-            if let data, try contacts.mergeData(contactID: owner.contactID, changes: data) {
-                try contacts.touch(contactIDs: [owner.contactID], now: context.now)
-            }
-            return owner.identityID
-        }
-        let contactID = try contacts.insertContact(
-            accountID: context.accountID, fields: ContactFields(name: name), now: context.now)
-        let identityID = try contacts.attach(
-            accountID: context.accountID, contactID: contactID, identity: identity, now: context.now)
-        if let data { _ = try contacts.mergeData(contactID: contactID, changes: data) }
-        return identityID
-    }
-
-    /// The conversation's recipients followed by the new ones it did not have yet.
-    static func merged(_ current: [String], _ added: [String]) -> [String] {
-        var result = current
-        for email in added where !result.contains(email) { result.append(email) }
-        return result
-    }
-}
-
 /// `GET /messages`, `GET/POST /conversations/{slug}/messages` (spec §6).
-enum MessagesHandlers {
+enum MessageRoutes {
     static let routes: [Route<RequestContext>] = [
         Route("messages", [(.get, listAll)]),
         Route("conversations/:slug/messages", [(.get, listInConversation), (.post, create)]),
@@ -56,7 +24,7 @@ enum MessagesHandlers {
         let page = try context.database.read { connection in
             var filter = query.filter
             if inConversation {
-                filter.conversationID = try ConversationsHandlers.conversationID(context, connection)
+                filter.conversationID = try ConversationRoutes.conversationID(context, connection)
             }
             if let email = query.sentBy {
                 if let staff = try StaffRepository(connection: connection).staff(
@@ -82,7 +50,7 @@ enum MessagesHandlers {
     static func create(_ context: RequestContext) throws -> HTTPResponse {
         let message = try context.write(
             precheck: { _ = try NewMessage(body: context.body, lookups: BodyOnly()) },
-            target: { try ConversationsHandlers.conversationID(context, $0) },
+            target: { try ConversationRoutes.conversationID(context, $0) },
             input: { connection, _ in try NewMessage(body: context.body, lookups: context.lookups(connection)) }
         ) { connection, conversationID, input -> MessageRecord? in
             let repository = ConversationRepository(connection: connection)
@@ -122,5 +90,37 @@ enum MessagesHandlers {
         }
         guard let message else { throw APIError.internalError }
         return JSONResponse.make { $0.message(message) }
+    }
+}
+
+/// How new conversations and messages find their customer sender, and how recipients accumulate.
+enum MessageSenders {
+    /// The identity a customer writes through: the one an existing contact holds, or a new contact's (§5.6, §6.3).
+    /// `data` is merged into the contact's data as PUT /contacts merges it; an existing contact's name is kept.
+    static func customerIdentity(
+        _ connection: Connection, _ context: RequestContext, _ identity: IdentityKey, name: String?, data: JSONObject?
+    ) throws -> Int {
+        let contacts = ContactRepository(connection: connection)
+        if let owner = try contacts.identityOwner(
+            accountID: context.accountID, type: identity.type, matchKey: identity.matchKey)
+        {
+            if let data, try contacts.mergeData(contactID: owner.contactID, changes: data) {
+                try contacts.touch(contactIDs: [owner.contactID], now: context.now)
+            }
+            return owner.identityID
+        }
+        let contactID = try contacts.insertContact(
+            accountID: context.accountID, fields: ContactFields(name: name), now: context.now)
+        let identityID = try contacts.attach(
+            accountID: context.accountID, contactID: contactID, identity: identity, now: context.now)
+        if let data { _ = try contacts.mergeData(contactID: contactID, changes: data) }
+        return identityID
+    }
+
+    /// The conversation's recipients followed by the new ones it did not have yet.
+    static func merged(_ current: [String], _ added: [String]) -> [String] {
+        var result = current
+        for email in added where !result.contains(email) { result.append(email) }
+        return result
     }
 }

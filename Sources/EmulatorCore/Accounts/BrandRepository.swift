@@ -48,4 +48,12 @@ struct BrandRepository {
     func accountHasBrand(accountID: Int) throws -> Bool {
         try connection.queryOne("SELECT 1 FROM brands WHERE account_id = ?", [accountID]) { _ in true } ?? false
     }
+
+    /// The account's brands, oldest first, each with whether it is the default.
+    func brands(accountID: Int) throws -> [(brand: Brand, isDefault: Bool)] {
+        try connection.query(
+            "SELECT id, account_id, name, url, host_label, is_default FROM brands WHERE account_id = ? ORDER BY id",
+            [accountID]
+        ) { (try Self.brand($0), try $0.bool("is_default")) }
+    }
 }

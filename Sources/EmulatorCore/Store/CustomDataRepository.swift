@@ -3,7 +3,7 @@ import SQLiteStore
 
 /// Custom attributes one level deep (`data` of contacts and conversations), stored a row per key so that
 /// `data[key]=value` filters use an index. Keys keep the order they were first set in.
-struct CustomData {
+struct CustomDataRepository {
     /// Whose data: the table and the column naming the owner.
     enum Owner: String {
         case contact, conversation

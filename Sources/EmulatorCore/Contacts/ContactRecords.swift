@@ -1,3 +1,41 @@
+import JSON
+
+/// A contact with everything its JSON shows (spec §2.1).
+struct ContactRecord: Sendable {
+    let id: Int
+    let externalID: String?
+    let name: String?
+    let friendlyName: String?
+    let externalAvatarURL: String?
+    /// Set by the repository after the contact row, like `identities` and `notes`.
+    var data = JSONObject()
+    /// Oldest first: the first of each type is the contact field of that type.
+    var identities: [Identity] = []
+    var notes: [NoteRecord] = []
+    let createdAt: Timestamp
+    let updatedAt: Timestamp
+
+    /// The oldest identity of `type`, if any.
+    func first(_ type: IdentityType) -> String? {
+        identities.first { $0.type == type }?.identifier
+    }
+
+    /// The first non-blank of `friendly_name`, `name`, `email`, `mobile` (spec §2.1).
+    var displayName: String? {
+        [friendlyName, name, first(.email), first(.mobile)].lazy.compactMap { $0 }.first { !Formats.isBlank($0) }
+    }
+}
+
+/// A contact note with its creator (spec §4.1).
+struct NoteRecord: Sendable {
+    let id: Int
+    let body: String
+    let createdAt: Timestamp
+    let updatedAt: Timestamp
+    let creatorName: String?
+    let creatorEmail: String
+}
+
 /// The kinds of identity a contact can hold (spec §3.1).
 public enum IdentityType: String, CaseIterable, Sendable {
     case email, mobile, twitter, instagram, igsid, facebook
@@ -60,4 +98,20 @@ public struct Identity: Sendable, Equatable {
     public var type: IdentityType
     /// The identifier as stored (§3.1).
     public var identifier: String
+}
+
+/// The scalar fields of a new contact, already validated and normalised.
+struct ContactFields {
+    var externalID: String?
+    var name: String?
+    var friendlyName: String?
+    var externalAvatarURL: String?
+}
+
+/// The filters of `GET /contacts` (spec §2.3), already validated.
+struct ContactListFilter {
+    var query: String?
+    var identityType: IdentityType?
+    var data: [(key: String, value: String)] = []
+    var newestFirst = false
 }

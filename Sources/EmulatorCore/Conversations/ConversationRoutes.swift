@@ -2,7 +2,7 @@ import MicroHTTP
 import SQLiteStore
 
 /// `GET/POST /conversations` and `GET/PUT /conversations/{slug}` (spec §5).
-enum ConversationsHandlers {
+enum ConversationRoutes {
     static let routes: [Route<RequestContext>] = [
         Route("conversations", [(.get, list), (.post, create)]),
         Route("conversations/:slug", [(.get, show), (.put, update)]),
@@ -128,7 +128,7 @@ enum ConversationsHandlers {
                 author: sender, holdUntil: input.holdUntil, now: context.now)
             try repository.replaceTags(conversationID: id, tags: input.tags)
             if let data = input.data {
-                _ = try CustomData(connection: connection, owner: .conversation).merge(id, data)
+                _ = try CustomDataRepository(connection: connection, owner: .conversation).merge(id, data)
             }
             _ = try repository.insertMessage(
                 conversationID: id, body: input.messageBody, visibility: .regular, originID: input.originID,
@@ -165,7 +165,8 @@ enum ConversationsHandlers {
                 changed = true
             }
             if let data = changes.data {
-                changed = try CustomData(connection: connection, owner: .conversation).merge(id, data) || changed
+                changed =
+                    try CustomDataRepository(connection: connection, owner: .conversation).merge(id, data) || changed
             }
             if let assignee = changes.assignee, assignee.id != current.assignee?.id {
                 try repository.setAssignee(conversationID: id, staffID: assignee.id)
@@ -193,6 +194,17 @@ enum ConversationsHandlers {
         }
         guard let conversation else { throw APIError.notFound }
         return JSONResponse.make { $0.conversation(conversation, permaBase: context.permaBase) }
+    }
+}
+
+extension RequestContext {
+    /// `{scheme}://{Host}` of this request, for `perma_url` (§5.1): https over TLS and on Re:amaze's own host
+    /// names, which clients only ever reach over TLS, else http; the brand's Re:amaze host when no Host was sent.
+    var permaBase: String {
+        guard let host = requestHost?.trimmed, !host.isEmpty else { return "https://\(brand.hostLabel).reamaze.io" }
+        let name = host.lowercased().split(separator: ":").first.map(String.init) ?? host
+        let secure = isSecure || name.hasSuffix(".reamaze.io") || name.hasSuffix(".reamaze.com")
+        return "\(secure ? "https" : "http")://\(host)"
     }
 }
 

@@ -1,14 +1,5 @@
 import SQLiteStore
 
-/// An account as the tenant list shows it: the brand and credentials to reach it with.
-struct TenantSummary: Sendable {
-    let id: Int
-    let name: String
-    let brand: String?
-    let login: String?
-    let token: String?
-}
-
 /// The SQL behind accounts: creating, naming and emptying one (for a tenant reset and for a state import into that
 /// account), inside the caller's transaction.
 struct AccountRepository {
@@ -109,5 +100,12 @@ struct AccountRepository {
             }
         }
         return removed
+    }
+
+    /// Every account, or only `accountID`'s, oldest first.
+    func accounts(onlyID accountID: Int?) throws -> [AccountRecord] {
+        try connection.query("SELECT id, name FROM accounts WHERE ?1 IS NULL OR id = ?1 ORDER BY id", [accountID]) {
+            AccountRecord(id: try $0.int("id"), name: try $0.string("name"))
+        }
     }
 }

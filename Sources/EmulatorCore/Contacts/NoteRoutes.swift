@@ -2,7 +2,7 @@ import MicroHTTP
 import SQLiteStore
 
 /// `GET/POST /contacts/{identifier}/notes` and `PUT/DELETE …/notes/{note_id}` (spec §4).
-enum NotesHandlers {
+enum NoteRoutes {
     static let routes: [Route<RequestContext>] = [
         Route("contacts/:identifier/notes", [(.get, list), (.post, create)]),
         Route("contacts/:identifier/notes/:note_id", [(.put, update), (.delete, delete)]),
