@@ -15,6 +15,16 @@ public struct Row {
     /// - Throws: ``SQLiteError`` when there is no such column or it is NULL.
     public func int(_ name: String) throws -> Int { int(try value(name)) }
 
+    /// The named integer column as a value of an enumeration stored by its raw value (a status, a visibility).
+    /// - Throws: ``SQLiteError`` when there is no such column, it is NULL, or it holds no case of `type`
+    ///   (`SQLITE_MISMATCH`).
+    public func int<Value: RawRepresentable>(_ name: String, as type: Value.Type) throws -> Value
+    where Value.RawValue == Int {
+        let raw = try int(name)
+        guard let value = Value(rawValue: raw) else { throw SQLiteError.mismatch("\(name) \(raw) is no \(type)") }
+        return value
+    }
+
     /// The integer in the named column, or nil for NULL.
     public func optionalInt(_ name: String) throws -> Int? { optionalInt(try index(name)) }
 

@@ -340,6 +340,44 @@ enum OrderExample {
     }
 }
 
+/// A page of messages is loaded with batch queries too; every item must be exactly what the single read that answers
+/// `POST …/messages` showed, senders and recipients' names included.
+@Suite struct MessagePageTests {
+    @Test("every message of a page is byte for byte the answer its POST gave: staff, customer, named recipients")
+    func pageItemsMatchSingleReads() async throws {
+        try await withEmulator(fixtures: try ConversationPageTests.demoFixtures) { emulator in
+            let client = emulator.client(host: "demo.localhost")
+            let started = try await client.post(
+                "/conversations",
+                #"{"conversation": {"subject": "Batch", "category": "support", "message": {"body": "first"}, "#
+                    + #""user": {"email": "olivia.silva@example.com"}}}"#)
+            let slug = try #require(try started.object()["slug"] as? String, "\(started.text)")
+            var posted: [[UInt8]] = []
+            for body in [
+                #"{"message": {"body": "to staff and a customer", "recipients": ["priya@demo-outfitters.com", "#
+                    + #""liam.garcia@example.com", "nobody@example.com"]}}"#,
+                #"{"message": {"body": "from a customer", "user": {"email": "olivia.silva@example.com"}}}"#,
+                #"{"message": {"body": "from another staff user", "user": {"email": "priya@demo-outfitters.com"}, "#
+                    + #""visibility": 1}}"#,
+                #"{"message": {"body": "from someone new", "user": {"email": "newcomer@example.com", "name": "N"}}}"#,
+            ] {
+                let response = try await client.post("/conversations/\(slug)/messages", body)
+                try #require(response.status == 200, "\(response.text)")
+                posted.append(Array(response.body))
+            }
+            let page = try await client.get("/conversations/\(slug)/messages").body
+            let document = try #require(try JSONParser.parse(Array(page)).objectValue)
+            guard case .array(let messages)? = document["messages"] else {
+                Issue.record("no messages")
+                return
+            }
+            // Newest first; the recipients accumulate, so each message shows the list as it was when it was sent.
+            let newestFirst = messages.prefix(posted.count).map { message in JSONWriter.encode { $0.value(message) } }
+            #expect(newestFirst == Array(posted.reversed()))
+        }
+    }
+}
+
 @Suite struct ConversationListTests {
     /// Five conversations with different statuses, tags, channels, authors, assignees and dates.
     static func seed(_ emulator: EmulatorHandle) async throws {

@@ -49,6 +49,30 @@ private func temporaryPath() -> String {
                 == .some(nil))
     }
 
+    @Test("an insert returns the new row's id; an enumeration column is read by its raw value, or refused")
+    func insertsAndEnumerations() throws {
+        enum Size: Int {
+            case small = 1
+            case large = 2
+        }
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        let first = try connection.insert("INSERT INTO items (name, size) VALUES (?, ?) RETURNING id", ["a", 2])
+        let second = try connection.insert("INSERT INTO items (name, size) VALUES (?, ?) RETURNING id", ["b", 7])
+        #expect(second == first + 1)
+        let size = { (id: Int) in
+            try connection.queryOne("SELECT size FROM items WHERE id = ?", [id]) { try $0.int("size", as: Size.self) }
+        }
+        #expect(try size(first) == .large)
+        #expect {
+            try size(second)
+        } throws: { error in
+            (error as? SQLiteError)?.message == "size 7 is no Size"
+        }
+        #expect(throws: SQLiteError.self) {
+            try connection.insert("INSERT INTO items (name) SELECT name FROM items WHERE 0 RETURNING id")
+        }
+    }
+
     @Test("a transaction that throws leaves nothing behind and rethrows the first error")
     func rollback() throws {
         let database = try Database(path: ":memory:", migrations: migrations)

@@ -61,6 +61,14 @@ struct ChannelRepository {
             order: "ch.created_at, ch.id", page: page
         ) { try ChannelRecord(row: $0) }
     }
+
+    /// The channels with these ids, by id: one statement for a page's channels.
+    func channels(ids: [Int]) throws -> [Int: ChannelRecord] {
+        let channels = try connection.query(
+            "\(Self.columns) WHERE ch.id IN (SELECT value FROM json_each(?))", [IDList.json(ids)]
+        ) { try ChannelRecord(row: $0) }
+        return Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 extension ChannelRecord {

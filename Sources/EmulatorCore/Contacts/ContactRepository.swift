@@ -300,4 +300,16 @@ struct ContactRepository {
     func identity(id: Int) throws -> Identity? {
         try connection.queryOne("SELECT type, identifier FROM identities WHERE id = ?", [id], Self.identity)
     }
+
+    /// The names of the account's contacts holding these email identities (lower-cased), by email; a contact
+    /// without a name is there with nil.
+    func names(accountID: Int, emails: [String]) throws -> [String: String?] {
+        let rows = try connection.query(
+            """
+            SELECT i.match_key, c.name FROM identities i JOIN contacts c ON c.id = i.contact_id
+            WHERE i.account_id = ? AND i.type = 'email' AND i.match_key IN (SELECT value FROM json_each(?))
+            """, [accountID, IDList.json(emails)]
+        ) { (try $0.string("match_key"), try $0.optionalString("name")) }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
 }

@@ -45,50 +45,151 @@ struct ConversationRepository {
 
     // MARK: Loading
 
+    /// A conversation row with what one statement adds to it: the author's contact (through the author identity),
+    /// the message count, the first message's body and the newest regular message of each side. The same columns
+    /// serve a single read and a page.
+    private static let conversationSelect = """
+        SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
+            c.origin, c.hold_until, c.created_at, c.updated_at,
+            (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id) AS author_contact_id,
+            (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
+            fm.body AS first_body, lc.body AS customer_body, lc.created_at AS customer_at,
+            ls.body AS staff_body, ls.created_at AS staff_at
+        FROM conversations c
+        LEFT JOIN messages fm ON fm.id = (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
+            ORDER BY m.created_at, m.id LIMIT 1)
+        LEFT JOIN messages lc ON lc.id = (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
+            AND m.sender_identity_id IS NOT NULL AND m.visibility = \(MessageVisibility.regular.rawValue)
+            ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+        LEFT JOIN messages ls ON ls.id = (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
+            AND m.sender_staff_id IS NOT NULL AND m.visibility = \(MessageVisibility.regular.rawValue)
+            ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+        """
+
+    /// What ``conversationSelect`` reads; the rest of a record (channel, author, assignee, tags, data) is loaded
+    /// beside it, one at a time or for a whole page.
+    private struct ConversationRow {
+        let id: Int
+        let brandID: Int
+        let channelID: Int
+        let slug: String
+        let subject: String?
+        let status: ConversationStatus
+        let authorStaffID: Int?
+        let authorContactID: Int?
+        let assigneeID: Int?
+        let origin: Int
+        let holdUntil: Timestamp?
+        let createdAt: Timestamp
+        let updatedAt: Timestamp
+        let messageCount: Int
+        let firstMessageBody: String?
+        let lastCustomerMessage: MessageSummary?
+        let lastStaffMessage: MessageSummary?
+
+        init(row: Row) throws {
+            id = try row.int("id")
+            status = try row.int("status", as: ConversationStatus.self)
+            brandID = try row.int("brand_id")
+            channelID = try row.int("channel_id")
+            slug = try row.string("slug")
+            subject = try row.optionalString("subject")
+            authorStaffID = try row.optionalInt("author_staff_id")
+            authorContactID = try row.optionalInt("author_contact_id")
+            assigneeID = try row.optionalInt("assignee_id")
+            origin = try row.int("origin")
+            holdUntil = try row.optionalInt64("hold_until").map(Timestamp.init(milliseconds:))
+            createdAt = Timestamp(milliseconds: try row.int64("created_at"))
+            updatedAt = Timestamp(milliseconds: try row.int64("updated_at"))
+            messageCount = try row.int("message_count")
+            firstMessageBody = try row.optionalString("first_body")
+            lastCustomerMessage = try Self.summary(row, body: "customer_body", time: "customer_at")
+            lastStaffMessage = try Self.summary(row, body: "staff_body", time: "staff_at")
+        }
+
+        private static func summary(_ row: Row, body: String, time: String) throws -> MessageSummary? {
+            guard let text = try row.optionalString(body), let at = try row.optionalInt64(time) else { return nil }
+            return MessageSummary(body: text, createdAt: Timestamp(milliseconds: at))
+        }
+
+        /// The record, or nil when its channel or author is gone.
+        func record(
+            channel: ChannelRecord?, author: Sender?, assignee: StaffRecord?, tags: [String], data: JSONObject
+        ) -> ConversationRecord? {
+            guard let channel, let author else { return nil }
+            return ConversationRecord(
+                id: id, brandID: brandID, slug: slug, subject: subject, status: status, createdAt: createdAt,
+                updatedAt: updatedAt, tags: tags, firstMessageBody: firstMessageBody,
+                lastCustomerMessage: lastCustomerMessage, lastStaffMessage: lastStaffMessage, author: author,
+                assignee: assignee, channel: channel, data: data, origin: origin, holdUntil: holdUntil,
+                messageCount: messageCount)
+        }
+    }
+
     /// The conversation with its author, assignee, channel, tags, data and message summaries.
     func load(conversationID: Int) throws -> ConversationRecord? {
         guard
             let row = try connection.queryOne(
-                """
-                SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
-                    c.origin, c.hold_until, c.created_at, c.updated_at,
-                    (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id) AS author_contact_id,
-                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count
-                FROM conversations c WHERE c.id = ?
-                """, [conversationID],
-                { row in
-                    (
-                        id: try row.int("id"), brandID: try row.int("brand_id"), channelID: try row.int("channel_id"),
-                        slug: try row.string("slug"), subject: try row.optionalString("subject"),
-                        status: try row.int("status"), authorStaffID: try row.optionalInt("author_staff_id"),
-                        assigneeID: try row.optionalInt("assignee_id"), origin: try row.int("origin"),
-                        holdUntil: try row.optionalInt64("hold_until"), createdAt: try row.int64("created_at"),
-                        updatedAt: try row.int64("updated_at"),
-                        authorContactID: try row.optionalInt("author_contact_id"),
-                        messageCount: try row.int("message_count")
-                    )
-                })
-        else { return nil }
-        guard let status = ConversationStatus(rawValue: row.status) else {
-            throw SQLiteError.mismatch("conversation \(row.id) has status \(row.status), not 0 to 9")
-        }
-        guard let channel = try ChannelRepository(connection: connection).channel(id: row.channelID),
-            let author = try sender(contactID: row.authorContactID, staffID: row.authorStaffID)
+                "\(Self.conversationSelect) WHERE c.id = ?", [conversationID], ConversationRow.init(row:))
         else { return nil }
         let staff = StaffRepository(connection: connection)
-        return ConversationRecord(
-            id: row.id, brandID: row.brandID, slug: row.slug, subject: row.subject, status: status,
-            createdAt: Timestamp(milliseconds: row.createdAt), updatedAt: Timestamp(milliseconds: row.updatedAt),
-            tags: try tags(conversationID: row.id),
-            firstMessageBody: try connection.queryOne(
-                "SELECT body FROM messages WHERE conversation_id = ? ORDER BY created_at, id LIMIT 1", [row.id]
-            ) { $0.string(0) },
-            lastCustomerMessage: try lastMessage(conversationID: row.id, fromStaff: false),
-            lastStaffMessage: try lastMessage(conversationID: row.id, fromStaff: true),
-            author: author, assignee: try row.assigneeID.flatMap { try staff.staff(id: $0) }, channel: channel,
-            data: try CustomDataRepository(connection: connection, owner: .conversation).load(row.id),
-            origin: row.origin,
-            holdUntil: row.holdUntil.map(Timestamp.init(milliseconds:)), messageCount: row.messageCount)
+        return row.record(
+            channel: try ChannelRepository(connection: connection).channel(id: row.channelID),
+            author: try sender(contactID: row.authorContactID, staffID: row.authorStaffID),
+            assignee: try row.assigneeID.flatMap { try staff.staff(id: $0) }, tags: try tags(conversationID: row.id),
+            data: try CustomDataRepository(connection: connection, owner: .conversation).load(row.id))
+    }
+
+    /// Several conversations, in the order of `conversationIDs` (unknown ids left out), loaded in a fixed number of
+    /// statements whatever their number: the rows, then the channels, authors, staff, tags and data of them all.
+    func load(conversationIDs: [Int]) throws -> [ConversationRecord] {
+        guard !conversationIDs.isEmpty else { return [] }
+        let ids = IDList.json(conversationIDs)
+        let rows = try connection.query(
+            "\(Self.conversationSelect) WHERE c.id IN (SELECT value FROM json_each(?))", [ids],
+            ConversationRow.init(row:))
+        let channels = try ChannelRepository(connection: connection).channels(ids: rows.map(\.channelID))
+        let senders = try Senders(
+            connection, contactIDs: rows.compactMap(\.authorContactID),
+            staffIDs: rows.compactMap(\.authorStaffID) + rows.compactMap(\.assigneeID))
+        let tags = Dictionary(
+            grouping: try connection.query(
+                """
+                SELECT conversation_id, tag FROM conversation_tags
+                WHERE conversation_id IN (SELECT value FROM json_each(?)) ORDER BY conversation_id, position
+                """, [ids]
+            ) { (id: try $0.int("conversation_id"), tag: try $0.string("tag")) }, by: \.id)
+        let data = try CustomDataRepository(connection: connection, owner: .conversation).load(ownerIDs: ids)
+        let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return conversationIDs.compactMap { id in
+            guard let row = byID[id] else { return nil }
+            return row.record(
+                channel: channels[row.channelID],
+                author: senders.sender(contactID: row.authorContactID, staffID: row.authorStaffID),
+                assignee: row.assigneeID.flatMap { senders.staff[$0] }, tags: tags[id]?.map(\.tag) ?? [],
+                data: data[id] ?? JSONObject())
+        }
+    }
+
+    /// The contacts (without notes) and staff users a page of conversations or messages shows, loaded together.
+    private struct Senders {
+        let contacts: [Int: ContactRecord]
+        let staff: [Int: StaffRecord]
+
+        init(_ connection: Connection, contactIDs: [Int], staffIDs: [Int]) throws {
+            let loaded = try ContactRepository(connection: connection).load(
+                contactIDs: Array(Set(contactIDs)), withNotes: false)
+            contacts = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            staff =
+                staffIDs.isEmpty ? [:] : try StaffRepository(connection: connection).staff(ids: Array(Set(staffIDs)))
+        }
+
+        /// As ``ConversationRepository/sender(contactID:staffID:)`` answers for one.
+        func sender(contactID: Int?, staffID: Int?) -> Sender? {
+            if let contactID, let contact = contacts[contactID] { return .contact(contact) }
+            if let staffID, let staff = staff[staffID] { return .staff(staff) }
+            return nil
+        }
     }
 
     private func sender(contactID: Int?, staffID: Int?) throws -> Sender? {
@@ -108,58 +209,103 @@ struct ConversationRepository {
         ) { $0.string(0) }
     }
 
-    /// The newest regular (visibility 0) message of staff or of customers.
-    private func lastMessage(conversationID: Int, fromStaff: Bool) throws -> MessageSummary? {
-        let sender = fromStaff ? "sender_staff_id" : "sender_identity_id"
-        return try connection.queryOne(
-            """
-            SELECT body, created_at FROM messages
-            WHERE conversation_id = ? AND \(sender) IS NOT NULL AND visibility = \(MessageVisibility.regular.rawValue)
-            ORDER BY created_at DESC, id DESC LIMIT 1
-            """, [conversationID]
-        ) {
-            MessageSummary(body: try $0.string("body"), createdAt: Timestamp(milliseconds: try $0.int64("created_at")))
+    /// A message row with its conversation's fields and its sender's contact (through the sender identity): the
+    /// same columns serve a single read and a page.
+    private static let messageSelect = """
+        SELECT m.id, m.body, m.visibility, m.origin_id, m.sender_staff_id, m.recipients, m.attachments,
+            m.created_at, c.origin, c.subject, c.slug, c.created_at AS conversation_created_at, c.channel_id,
+            (SELECT i.contact_id FROM identities i WHERE i.id = m.sender_identity_id) AS sender_contact_id
+        FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        """
+
+    /// What ``messageSelect`` reads; the channel, the sender and the recipients' names are loaded beside it.
+    private struct MessageRow {
+        let id: Int
+        let body: String
+        let visibility: MessageVisibility
+        let originID: String?
+        let senderStaffID: Int?
+        let senderContactID: Int?
+        let recipients: [String]
+        let attachments: [String]
+        let createdAt: Timestamp
+        let origin: Int
+        let subject: String?
+        let slug: String
+        let conversationCreatedAt: Timestamp
+        let channelID: Int
+
+        init(row: Row) throws {
+            id = try row.int("id")
+            visibility = try row.int("visibility", as: MessageVisibility.self)
+            body = try row.string("body")
+            originID = try row.optionalString("origin_id")
+            senderStaffID = try row.optionalInt("sender_staff_id")
+            senderContactID = try row.optionalInt("sender_contact_id")
+            recipients = ConversationRepository.strings(fromJSON: try row.string("recipients"))
+            attachments = ConversationRepository.strings(fromJSON: try row.string("attachments"))
+            createdAt = Timestamp(milliseconds: try row.int64("created_at"))
+            origin = try row.int("origin")
+            subject = try row.optionalString("subject")
+            slug = try row.string("slug")
+            conversationCreatedAt = Timestamp(milliseconds: try row.int64("conversation_created_at"))
+            channelID = try row.int("channel_id")
+        }
+
+        /// The record, or nil when its channel or sender is gone; `name` names a recipient's email.
+        func record(channel: ChannelRecord?, sender: Sender?, name: (String) throws -> String?) rethrows
+            -> MessageRecord?
+        {
+            guard let channel, let sender else { return nil }
+            return MessageRecord(
+                id: id, body: body, visibility: visibility, origin: origin, originID: originID, createdAt: createdAt,
+                sender: sender, recipients: try recipients.map { Recipient(name: try name($0), email: $0) },
+                attachments: attachments, conversationSubject: subject, conversationSlug: slug,
+                conversationCreatedAt: conversationCreatedAt, channel: channel)
         }
     }
 
     /// A message with its sender, recipients and conversation.
     func loadMessage(id: Int, accountID: Int) throws -> MessageRecord? {
-        guard
-            let row = try connection.queryOne(
-                """
-                SELECT m.id, m.body, m.visibility, m.origin_id, m.sender_staff_id, m.recipients, m.attachments,
-                    m.created_at, c.origin, c.subject, c.slug, c.created_at AS conversation_created_at, c.channel_id,
-                    (SELECT i.contact_id FROM identities i WHERE i.id = m.sender_identity_id) AS sender_contact_id
-                FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?
-                """, [id],
-                { row in
-                    (
-                        id: try row.int("id"), body: try row.string("body"), visibility: try row.int("visibility"),
-                        originID: try row.optionalString("origin_id"),
-                        senderStaffID: try row.optionalInt("sender_staff_id"),
-                        recipients: try row.string("recipients"), attachments: try row.string("attachments"),
-                        createdAt: try row.int64("created_at"), origin: try row.int("origin"),
-                        subject: try row.optionalString("subject"), slug: try row.string("slug"),
-                        conversationCreatedAt: try row.int64("conversation_created_at"),
-                        channelID: try row.int("channel_id"), senderContactID: try row.optionalInt("sender_contact_id")
-                    )
-                })
+        guard let row = try connection.queryOne("\(Self.messageSelect) WHERE m.id = ?", [id], MessageRow.init(row:))
         else { return nil }
-        guard let visibility = MessageVisibility(rawValue: row.visibility) else {
-            throw SQLiteError.mismatch("message \(row.id) has visibility \(row.visibility), not 0 or 1")
+        return try row.record(
+            channel: try ChannelRepository(connection: connection).channel(id: row.channelID),
+            sender: try sender(contactID: row.senderContactID, staffID: row.senderStaffID)
+        ) { try recipientName($0, accountID: accountID) }
+    }
+
+    /// Several messages, in the order of `ids` (unknown ids left out), loaded in a fixed number of statements
+    /// whatever their number: the rows, then the channels, senders and recipients' names of them all.
+    func loadMessages(ids messageIDs: [Int], accountID: Int) throws -> [MessageRecord] {
+        guard !messageIDs.isEmpty else { return [] }
+        let rows = try connection.query(
+            "\(Self.messageSelect) WHERE m.id IN (SELECT value FROM json_each(?))", [IDList.json(messageIDs)],
+            MessageRow.init(row:))
+        let channels = try ChannelRepository(connection: connection).channels(ids: rows.map(\.channelID))
+        let senders = try Senders(
+            connection, contactIDs: rows.compactMap(\.senderContactID), staffIDs: rows.compactMap(\.senderStaffID))
+        let emails = Array(Set(rows.flatMap(\.recipients).map { $0.trimmed.lowercased() }))
+        let (staffNames, contactNames) =
+            emails.isEmpty
+            ? ([:], [:])
+            : (
+                try StaffRepository(connection: connection).names(accountID: accountID, emails: emails),
+                try contacts.names(accountID: accountID, emails: emails)
+            )
+        let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return messageIDs.compactMap { id in
+            guard let row = byID[id] else { return nil }
+            return row.record(
+                channel: channels[row.channelID],
+                sender: senders.sender(contactID: row.senderContactID, staffID: row.senderStaffID)
+            ) { email in
+                // As ``recipientName(_:accountID:)``: the staff user's name when a staff user has the email.
+                let key = email.trimmed.lowercased()
+                if let staffName = staffNames[key] { return staffName }
+                return contactNames[key] ?? nil
+            }
         }
-        guard let channel = try ChannelRepository(connection: connection).channel(id: row.channelID),
-            let sender = try sender(contactID: row.senderContactID, staffID: row.senderStaffID)
-        else { return nil }
-        return MessageRecord(
-            id: row.id, body: row.body, visibility: visibility, origin: row.origin, originID: row.originID,
-            createdAt: Timestamp(milliseconds: row.createdAt), sender: sender,
-            recipients: try Self.strings(fromJSON: row.recipients).map {
-                Recipient(name: try recipientName($0, accountID: accountID), email: $0)
-            },
-            attachments: Self.strings(fromJSON: row.attachments), conversationSubject: row.subject,
-            conversationSlug: row.slug, conversationCreatedAt: Timestamp(milliseconds: row.conversationCreatedAt),
-            channel: channel)
     }
 
     /// The name of the staff user or contact of the account owning an email, else nil (spec §6.1).
@@ -244,7 +390,7 @@ struct ConversationRepository {
             connection, select: "c.id", from: "FROM conversations c WHERE \(conditions.joined(separator: " AND "))",
             values: values, order: order,
             caching: filter.tags.isEmpty && dataFilters.conditions.isEmpty ? .cached : .oneOff, page: page
-        ) { $0.int(0) }.compactMap { try load(conversationID: $0) }
+        ) { $0.int(0) }.batch { try load(conversationIDs: $0) }
     }
 
     /// One page of the brand's messages, or of one conversation's, newest first (spec §6.2).
@@ -285,7 +431,7 @@ struct ConversationRepository {
                 + conditions.joined(separator: " AND "),
             values: values, order: "m.created_at DESC, m.id DESC", caching: filter.tags.isEmpty ? .cached : .oneOff,
             page: page
-        ) { $0.int(0) }.compactMap { try loadMessage(id: $0, accountID: accountID) }
+        ) { $0.int(0) }.batch { try loadMessages(ids: $0, accountID: accountID) }
     }
 
     /// Matches conversations `c` holding any of `count` tags, case-insensitively.

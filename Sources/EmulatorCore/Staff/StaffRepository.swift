@@ -84,4 +84,21 @@ struct StaffRepository {
                 createdAt: Timestamp(milliseconds: try row.int64("created_at")))
         }
     }
+
+    /// The staff users with these ids, by id: one statement for a page's authors, assignees and senders.
+    func staff(ids: [Int]) throws -> [Int: StaffRecord] {
+        let staff = try connection.query(
+            "\(Self.columns) WHERE id IN (SELECT value FROM json_each(?))", [IDList.json(ids)], Self.record)
+        return Dictionary(staff.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The names of the account's staff users with these emails (lower-cased), by email; a user without a name
+    /// is there with nil.
+    func names(accountID: Int, emails: [String]) throws -> [String: String?] {
+        let rows = try connection.query(
+            "SELECT email, name FROM staff WHERE account_id = ? AND email IN (SELECT value FROM json_each(?))",
+            [accountID, IDList.json(emails)]
+        ) { (try $0.string("email"), try $0.optionalString("name")) }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
 }

@@ -37,8 +37,8 @@ extension Page {
         return Page(totalCount: total, items: items)
     }
 
-    /// The same page with each item replaced by what `transform` loads for it (nil drops it).
-    func compactMap<Other>(_ transform: (Item) throws -> Other?) rethrows -> Page<Other> {
-        Page<Other>(totalCount: totalCount, items: try items.compactMap(transform))
+    /// The same page with its items replaced by what `load` makes of them all at once (a batch load).
+    func batch<Other>(_ load: ([Item]) throws -> [Other]) rethrows -> Page<Other> {
+        Page<Other>(totalCount: totalCount, items: try load(items))
     }
 }
