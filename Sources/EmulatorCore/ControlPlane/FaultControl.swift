@@ -70,3 +70,31 @@ struct FaultControl {
         return JSONResponse.make { $0.object { $0.field("deleted", id) } }
     }
 }
+
+extension JSONWriter {
+    mutating func faultRule(_ rule: FaultRule) {
+        object { writer in
+            writer.field("id", rule.id)
+            writer.key("match")
+            writer.object { writer in
+                writer.field("method", rule.method)
+                writer.field("path", rule.pathGlob)
+                writer.field("account", rule.accountID)
+            }
+            writer.key("action")
+            writer.object { writer in
+                writer.field("status", rule.status)
+                writer.key("body")
+                writer.value(rule.body ?? .null)
+                writer.key("headers")
+                writer.object { writer in for header in rule.headers { writer.field(header.name, header.value) } }
+                writer.field("delay_ms", rule.delayMilliseconds)
+                writer.key("drop_connection")
+                writer.bool(rule.dropConnection)
+            }
+            writer.field("after", rule.after)
+            writer.field("times", rule.times)
+            writer.field("hits", rule.hits)
+        }
+    }
+}

@@ -4,6 +4,11 @@ import SQLiteStore
 
 /// `POST /__emulator/reset`, `GET/PUT /__emulator/state` and the named snapshots.
 struct StateControl {
+    /// A state import (`PUT /__emulator/state`) may be a whole store, far larger than an API body. Every other
+    /// control-plane call takes small JSON and keeps the API's limit, so an unauthenticated caller cannot make the
+    /// server buffer and parse hundreds of megabytes anywhere else.
+    static let maxStateBodyBytes = 256 << 20
+
     let database: Database
     let snapshots: SnapshotStore
     let clock: EmulatorClock
@@ -12,7 +17,7 @@ struct StateControl {
     var routes: [Route<ControlContext>] {
         [
             Route("reset", [(.post, resetAll)]),
-            Route("state", [(.get, export), (.put, importState)], maxBodyBytes: maxStateBodyBytes),
+            Route("state", [(.get, export), (.put, importState)], maxBodyBytes: Self.maxStateBodyBytes),
             Route("snapshots", [(.get, listSnapshots), (.post, saveSnapshot)]),
             Route("snapshots/:name", [(.delete, deleteSnapshot)]),
             Route("snapshots/:name/restore", [(.post, restoreSnapshot)]),

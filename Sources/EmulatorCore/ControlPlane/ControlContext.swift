@@ -1,6 +1,5 @@
 import JSON
 import MicroHTTP
-import SQLiteStore
 
 /// A control-plane request as its handler sees it. Handlers are methods of small services that hold only what they
 /// use (the journal, the fault script, the store…), never the whole emulator.
@@ -51,28 +50,6 @@ struct ControlError: HTTPResponseError {
     var response: HTTPResponse { APIError.plain(status, message, extraHeaders: extraHeaders) }
 }
 
-/// `--admin-token`: every control-plane route but those marked otherwise (health, the OpenAPI document) needs
-/// `Authorization: Bearer <token>`, compared in constant time.
-struct AdminToken: Middleware {
-    let expected: [UInt8]
-
-    init(_ token: String) { expected = Array("Bearer \(token)".utf8) }
-
-    func respond(to exchange: Exchange, next: @escaping Responder<Exchange>) throws -> HTTPResponse {
-        let exempt = (try? exchange.route.get())?.options.contains(.withoutAdminToken) ?? false
-        if !exempt {
-            let given = Array((exchange.request.header("Authorization") ?? "").trimmed.utf8)
-            guard Authenticator.constantTimeEquals(expected, given) else { throw ControlError.unauthorized }
-        }
-        return try next(exchange)
-    }
-}
-
-/// A state import (`PUT /__emulator/state`) may be a whole store, far larger than an API body. Every other
-/// control-plane call takes small JSON and keeps the API's limit, so an unauthenticated caller cannot make the
-/// server buffer and parse hundreds of megabytes anywhere else.
-let maxStateBodyBytes = 256 << 20
-
 /// Typed reads of control-plane bodies; a wrong type is a 400 naming the field.
 extension JSONObject {
     func controlString(_ key: String) throws -> String? {
@@ -108,10 +85,4 @@ extension JSONObject {
         default: throw ControlError.badRequest("\(key) must be an object")
         }
     }
-}
-
-/// The version reported by the health check.
-public enum EmulatorVersion {
-    /// This build's version.
-    public static let current = "0.1.0"
 }
