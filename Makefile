@@ -9,7 +9,7 @@ DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
 PREFIX ?= /usr/local
 
-.PHONY: deps build run test test-ui fuzz format lint clean docker-check bench soak install
+.PHONY: deps build run test test-ui fuzz format lint clean docker-check bench bench-compare soak install
 
 # Installs whichever of the given Debian packages are missing (as root), or prints the command to run.
 define ensure_packages
@@ -73,6 +73,12 @@ lint:
 bench: deps
 	$(call ensure_packages,wrk sqlite3 python3 gcc libc6-dev)
 	python3 bench/run.py
+
+# This tree's release build against BASE's (a git revision), alternating on the same data; writes BENCHMARKS.md's
+# "Before and after" section. For changes meant to keep behaviour: no read or write may get slower.
+bench-compare: deps
+	$(call ensure_packages,wrk sqlite3 python3 git)
+	python3 bench/compare.py
 
 # 64 connections of mixed reads and writes beside resets, snapshot restores and tenant creation, on loopback, for
 # SOAK_SECONDS (default 100); fails on any 5xx, connection error or RSS growth of 10%; writes BENCHMARKS.md's Soak.

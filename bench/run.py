@@ -172,6 +172,28 @@ def large_bodies(binary):
         process.wait()
 
 
+# Sections of BENCHMARKS.md that other commands write (make soak, make bench-compare); make bench keeps them.
+KEPT_SECTIONS = ["Before and after", "Soak"]
+
+
+def section(text, title):
+    """The `## title` section of a Markdown text, up to the next `## ` heading, or None."""
+    marker = f"\n## {title}\n"
+    if marker not in text:
+        return None
+    body = text.split(marker, 1)[1]
+    end = body.find("\n## ")
+    return f"## {title}\n" + (body if end < 0 else body[:end + 1]).rstrip("\n") + "\n"
+
+
+def replace_section(text, title, new_section):
+    """The text with its `## title` section replaced by `new_section`, or with it appended."""
+    old = section(text, title)
+    if old is None:
+        return text.rstrip("\n") + "\n\n" + new_section.rstrip("\n") + "\n"
+    return text.replace(old.rstrip("\n"), new_section.rstrip("\n"), 1)
+
+
 def release_binary():
     """Builds the release emulator; its path."""
     os.makedirs(WORK, exist_ok=True)
@@ -273,11 +295,12 @@ def main():
     ]
     with open(os.path.join(ROOT, "bench", "analysis.md")) as analysis:
         lines += ["", analysis.read()]
-    # The soak's section is written by `make soak`; keep it.
     path = os.path.join(ROOT, "BENCHMARKS.md")
     previous = open(path).read() if os.path.exists(path) else ""
-    if "\n## Soak\n" in previous:
-        lines += ["## Soak\n" + previous.split("\n## Soak\n", 1)[1].rstrip("\n"), ""]
+    for title in KEPT_SECTIONS:
+        kept = section(previous, title)
+        if kept:
+            lines += [kept.rstrip("\n"), ""]
     with open(path, "w") as out:
         out.write("\n".join(lines))
     print("\n".join(lines[: lines.index("") + 40]))

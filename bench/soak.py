@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import ROOT, WORK, lua, release_binary, remove_database, rss_kib, wait_for  # noqa: E402
+from run import ROOT, WORK, lua, release_binary, remove_database, replace_section, rss_kib, wait_for  # noqa: E402
 
 SECONDS = int(os.environ.get("SOAK_SECONDS", "100"))
 PORT = 18311
@@ -179,11 +179,8 @@ def write_section(lines):
     """Replaces the Soak section of BENCHMARKS.md (make bench keeps it when it rewrites the rest)."""
     path = os.path.join(ROOT, "BENCHMARKS.md")
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    before = text.split("\n## Soak\n")[0].rstrip("\n")
-    after = text.split("\n## Soak\n")[1] if "\n## Soak\n" in text else ""
-    rest = after[after.find("\n## "):] if "\n## " in after else ""
     with open(path, "w") as out:
-        out.write(before + "\n\n" + "\n".join(lines) + rest.rstrip("\n") + "\n")
+        out.write(replace_section(text, "Soak", "\n".join(lines)))
 
 
 if __name__ == "__main__":

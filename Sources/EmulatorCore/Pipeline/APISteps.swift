@@ -24,8 +24,7 @@ struct Authentication: Sendable {
             return (staff, try BrandResolver(connection: connection).resolve(host: host, accountID: staff.accountID))
         }
         return RequestContext(
-            exchange: exchange, staff: staff, brand: brand, database: database, now: clock.now(),
-            parameters: Parameters(query: request.query, body: nil))
+            exchange: exchange, staff: staff, brand: brand, database: database, now: clock.now())
     }
 }
 

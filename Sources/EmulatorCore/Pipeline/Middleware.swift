@@ -5,17 +5,21 @@ import Synchronization
 /// Logs every answer at debug level with its status and duration (for a deferred answer, when it is made).
 struct RequestLogging: Middleware {
     func respond(to exchange: Exchange, next: @escaping Responder<Exchange>) throws -> HTTPResponse {
-        exchange.answer { try next(exchange) }.whenAnswered { response in
-            let request = exchange.request
-            exchange.logger.debug(
-                "request",
-                metadata: [
-                    "request_id": "\(exchange.id)", "method": "\(request.method)", "path": "\(request.rawPath)",
-                    "status": "\(response.status)",
-                    "duration_ms": "\((ContinuousClock.now - exchange.started).milliseconds)",
-                ])
-            return response
-        }
+        let response = exchange.answer { try next(exchange) }
+        guard response.deferral != nil else { return Self.log(response, of: exchange) }
+        return response.whenAnswered { Self.log($0, of: exchange) }
+    }
+
+    private static func log(_ response: HTTPResponse, of exchange: Exchange) -> HTTPResponse {
+        let request = exchange.request
+        exchange.logger.debug(
+            "request",
+            metadata: [
+                "request_id": "\(exchange.id)", "method": "\(request.method)", "path": "\(request.rawPath)",
+                "status": "\(response.status)",
+                "duration_ms": "\((ContinuousClock.now - exchange.started).milliseconds)",
+            ])
+        return response
     }
 }
 
@@ -25,18 +29,22 @@ struct Journaling: Middleware {
     let clock: EmulatorClock
 
     func respond(to exchange: Exchange, next: @escaping Responder<Exchange>) throws -> HTTPResponse {
-        exchange.answer { try next(exchange) }.whenAnswered { [journal, clock] response in
-            let request = exchange.request
-            let (now, elapsed) = (clock.now(), ContinuousClock.now - exchange.started)
-            journal.record { id in
-                JournalEntry(
-                    id: id, time: now, method: request.method, path: request.rawPath, query: request.query,
-                    status: response.dropsConnection ? 0 : response.status, durationMilliseconds: elapsed.milliseconds,
-                    accountID: exchange.accountID, requestBytes: Journal.kept(request.body),
-                    responseBytes: Journal.kept(response.body))
-            }
-            return response
+        let response = exchange.answer { try next(exchange) }
+        guard response.deferral != nil else { return record(response, of: exchange) }
+        return response.whenAnswered { [self] in record($0, of: exchange) }
+    }
+
+    private func record(_ response: HTTPResponse, of exchange: Exchange) -> HTTPResponse {
+        let request = exchange.request
+        let (now, elapsed) = (clock.now(), ContinuousClock.now - exchange.started)
+        journal.record { id in
+            JournalEntry(
+                id: id, time: now, method: request.method, path: request.rawPath, query: request.query,
+                status: response.dropsConnection ? 0 : response.status, durationMilliseconds: elapsed.milliseconds,
+                accountID: exchange.accountID, requestBytes: Journal.kept(request.body),
+                responseBytes: Journal.kept(response.body))
         }
+        return response
     }
 }
 

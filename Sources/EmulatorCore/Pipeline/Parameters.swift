@@ -7,6 +7,11 @@ struct Parameters {
     /// `data[key]=value` pairs, from the query or from a `data` object in the body.
     private(set) var dataFilters: [(key: String, value: String)] = []
 
+    /// No parameters at all.
+    static let none = Parameters()
+
+    private init() {}
+
     init(query: [(name: String, value: String)], body: JSONObject?) {
         var queryData: [(key: String, value: String)] = []
         for pair in query {

@@ -69,13 +69,24 @@ typealias Responder<Context> = @Sendable (Context) throws -> HTTPResponse
 protocol Middleware<Context>: Sendable {
     associatedtype Context: PipelineContext
     func respond(to context: Context, next: @escaping Responder<Context>) throws -> HTTPResponse
+
+    /// This step in front of `next`, as one closure made for this step's own type. (The default is the one to use:
+    /// being a requirement, it is chosen per concrete step when the chain is built, so a request calls each step
+    /// directly, never through an existential that would convert `next` on every call.)
+    func wrapping(_ next: @escaping Responder<Context>) -> Responder<Context>
 }
 
-/// Chains steps in order around an endpoint, once, when the pipeline is built: a request allocates nothing for it.
+extension Middleware {
+    func wrapping(_ next: @escaping Responder<Context>) -> Responder<Context> {
+        { context in try respond(to: context, next: next) }
+    }
+}
+
+/// Chains steps in order around an endpoint, once, when the pipeline is built.
 func chain<Context>(_ steps: [any Middleware<Context>], around endpoint: @escaping Responder<Context>)
     -> Responder<Context>
 {
-    steps.reversed().reduce(endpoint) { next, step in { context in try step.respond(to: context, next: next) } }
+    steps.reversed().reduce(endpoint) { next, step in step.wrapping(next) }
 }
 
 extension HTTPResponse {
@@ -93,11 +104,8 @@ protocol GroupPipeline: Sendable {
     /// When true the group claims a path only when one of its routes fits it (the console's paths at the root);
     /// otherwise every path under its prefix is its own, answered 404 when no route fits.
     var claimsOnlyItsRoutes: Bool { get }
-    func route(method: String, path: [String]) -> Result<RouteMatch, APIError>
-    func hasRoute(for path: [String]) -> Bool
-    /// Whether some route has that many segments: a cheap test before a path is decoded.
-    func hasRoute(ofDepth depth: Int) -> Bool
-    func maxBodyBytes(path: [String]) -> Int?
+    /// The group's patterns: matching needs nothing of its handlers' type.
+    var table: RouteTable { get }
     func respond(to exchange: Exchange) -> HTTPResponse
 }
 
@@ -122,17 +130,7 @@ struct Pipeline<Context: PipelineContext>: GroupPipeline {
 
     var prefix: [Substring] { group.prefix }
 
-    func route(method: String, path: [String]) -> Result<RouteMatch, APIError> {
-        Result { () throws(APIError) in try group.match(method: method, path: path) }
-    }
-
-    func hasRoute(for path: [String]) -> Bool { group.hasRoute(for: path) }
-
-    func hasRoute(ofDepth depth: Int) -> Bool { group.routes.contains { $0.segments.count == depth } }
-
-    func maxBodyBytes(path: [String]) -> Int? {
-        group.routes.first { $0.parameters(matching: path) != nil }?.maxBodyBytes
-    }
+    var table: RouteTable { group.table }
 
     func respond(to exchange: Exchange) -> HTTPResponse { exchange.answer { try responder(exchange) } }
 }
@@ -149,27 +147,40 @@ extension Pipeline where Context == Exchange {
 /// A path no group owns is the last group's (the API's): a journaled 404, as Re:amaze answers unknown paths.
 struct Router: Sendable {
     let groups: [any GroupPipeline]
+    /// The prefixes of the groups with a route that has a body limit of its own (the control plane's state import).
+    private let limitedPrefixes: [[Substring]]
+
+    init(groups: [any GroupPipeline]) {
+        self.groups = groups
+        limitedPrefixes = groups.filter(\.table.hasBodyLimits).map(\.prefix)
+    }
 
     /// The answer to one request; never throws.
     func respond(to request: HTTPRequest, id: Int, logger: Logger) -> HTTPResponse {
         let (group, path) = owner(of: request.rawSegments)
-        let route = path.map { group.route(method: request.method, path: $0) } ?? .failure(.notFound)
+        let route =
+            path.map { path in
+                Result { () throws(APIError) in try group.table.match(method: request.method, path: path) }
+            } ?? .failure(.notFound)
         return group.respond(to: Exchange(request: request, id: id, route: route, logger: logger))
     }
 
     /// The body limit of the route a raw path reaches, or nil for the server's own. Asked before the body is read.
     func maxBodyBytes(forRawPath rawPath: String) -> Int? {
-        let (group, path) = owner(of: HTTPRequest.segments(ofRawPath: rawPath))
-        return path.flatMap { group.maxBodyBytes(path: $0) }
+        let raw = HTTPRequest.segments(ofRawPath: rawPath)
+        // Most paths are under no group with limits: answered without decoding or matching anything.
+        guard limitedPrefixes.contains(where: raw.starts(with:)) else { return nil }
+        let (group, path) = owner(of: raw)
+        return path.flatMap { group.table.maxBodyBytes(path: $0) }
     }
 
     /// The group that owns a path, and the path's decoded segments below its prefix (nil when they do not decode).
     private func owner(of raw: [Substring]) -> (any GroupPipeline, [String]?) {
         for group in groups where raw.starts(with: group.prefix) {
             let depth = raw.count - group.prefix.count
-            if group.claimsOnlyItsRoutes, !group.hasRoute(ofDepth: depth) { continue }
+            if group.claimsOnlyItsRoutes, !group.table.hasRoute(ofDepth: depth) { continue }
             let path = RequestPath.decodedSegments(raw.dropFirst(group.prefix.count))
-            if group.claimsOnlyItsRoutes, !(path.map(group.hasRoute) ?? false) { continue }
+            if group.claimsOnlyItsRoutes, !(path.map(group.table.hasRoute) ?? false) { continue }
             return (group, path)
         }
         return (groups[groups.count - 1], nil)

@@ -16,8 +16,8 @@ struct RequestContext: PipelineContext {
     var now: Timestamp
     /// The JSON object body; `{}` when the body was empty.
     var body = JSONObject()
-    /// Query and body parameters merged (spec §1.5).
-    var parameters: Parameters
+    /// Query and body parameters merged (spec §1.5); set with the body, by ``JSONBody``.
+    var parameters = Parameters.none
 
     /// The route's named path parameters, percent-decoded.
     var pathParameters: PathParameters { (try? exchange.route.get().parameters) ?? PathParameters() }

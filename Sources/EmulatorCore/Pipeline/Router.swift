@@ -39,10 +39,9 @@ struct RouteOptions: OptionSet, Sendable {
     static let withoutAdminToken = RouteOptions(rawValue: 1 << 1)
 }
 
-/// One path pattern with its handler per method; `Context` is what its group's handlers receive.
-struct Route<Context>: Sendable {
-    typealias Handler = @Sendable (Context) throws -> HTTPResponse
-
+/// A route's path pattern with the methods it serves, its body limit and options: everything matching needs, and
+/// nothing of its handlers' type, so that matching is the same plain code for every group.
+struct RoutePattern: Sendable {
     enum Segment: Sendable, Equatable {
         case literal(String)
         /// A path parameter, by name.
@@ -50,29 +49,13 @@ struct Route<Context>: Sendable {
     }
 
     let segments: [Segment]
-    let handlers: [(method: HTTPMethod, handler: Handler)]
-    /// The pattern as written, below the group's prefix, e.g. `contacts/:identifier/notes/:note_id`.
-    let pattern: String
+    let methods: [HTTPMethod]
     /// The largest body this route reads, when it is not the server's limit.
     let maxBodyBytes: Int?
     let options: RouteOptions
 
-    /// A pattern such as `contacts/:identifier/notes/:note_id`: `:name` segments are path parameters.
-    init(
-        _ pattern: String, _ handlers: [(method: HTTPMethod, handler: Handler)], maxBodyBytes: Int? = nil,
-        options: RouteOptions = []
-    ) {
-        self.pattern = pattern
-        segments = pattern.split(separator: "/").map {
-            $0.hasPrefix(":") ? .parameter(String($0.dropFirst())) : .literal(String($0))
-        }
-        self.handlers = handlers
-        self.maxBodyBytes = maxBodyBytes
-        self.options = options
-    }
-
     /// The methods this path serves, for the `Allow` header of a 405.
-    var allowedMethods: [String] { handlers.map(\.method.rawValue) }
+    var allowedMethods: [String] { methods.map(\.rawValue) }
 
     /// The path parameters when `path` (decoded segments) fits the pattern.
     func parameters(matching path: [String]) -> PathParameters? {
@@ -88,6 +71,27 @@ struct Route<Context>: Sendable {
     }
 }
 
+/// One path pattern with its handler per method; `Context` is what its group's handlers receive.
+struct Route<Context>: Sendable {
+    typealias Handler = @Sendable (Context) throws -> HTTPResponse
+
+    let pattern: RoutePattern
+    /// In the order of `pattern.methods`.
+    let handlers: [Handler]
+
+    /// A pattern such as `contacts/:identifier/notes/:note_id`: `:name` segments are path parameters.
+    init(
+        _ pattern: String, _ handlers: [(method: HTTPMethod, handler: Handler)], maxBodyBytes: Int? = nil,
+        options: RouteOptions = []
+    ) {
+        self.pattern = RoutePattern(
+            segments: pattern.split(separator: "/").map {
+                $0.hasPrefix(":") ? .parameter(String($0.dropFirst())) : .literal(String($0))
+            }, methods: handlers.map(\.method), maxBodyBytes: maxBodyBytes, options: options)
+        self.handlers = handlers.map(\.handler)
+    }
+}
+
 /// Which route and handler a request reached, by position in its group's table, with the path parameters.
 struct RouteMatch: Sendable {
     let routeIndex: Int
@@ -96,44 +100,71 @@ struct RouteMatch: Sendable {
     let options: RouteOptions
 }
 
-/// The routes of one group under its path prefix, and the pipeline its requests go through.
-struct RouteGroup<Context>: Sendable {
-    /// The raw path segments the group owns, e.g. `["api", "v1"]`; empty for the console's paths at the root.
-    let prefix: [Substring]
-    let routes: [Route<Context>]
+/// The patterns of one group, in order: the first that fits a path answers it.
+struct RouteTable: Sendable {
+    let patterns: [RoutePattern]
 
-    /// The route and method `path` (decoded, below the prefix) reaches.
+    /// The route and method `path` (decoded, below the group's prefix) reaches.
     /// - Throws: ``APIError/notFound`` or ``APIError/methodNotAllowed(allow:)``.
     func match(method: String, path: [String]) throws(APIError) -> RouteMatch {
-        for (routeIndex, route) in routes.enumerated() {
-            guard let parameters = route.parameters(matching: path) else { continue }
-            guard let handlerIndex = route.handlers.firstIndex(where: { $0.method.rawValue == method }) else {
-                throw .methodNotAllowed(allow: route.allowedMethods)
+        for (routeIndex, pattern) in patterns.enumerated() {
+            guard let parameters = pattern.parameters(matching: path) else { continue }
+            guard let handlerIndex = pattern.methods.firstIndex(where: { $0.rawValue == method }) else {
+                throw .methodNotAllowed(allow: pattern.allowedMethods)
             }
             return RouteMatch(
-                routeIndex: routeIndex, handlerIndex: handlerIndex, parameters: parameters, options: route.options)
+                routeIndex: routeIndex, handlerIndex: handlerIndex, parameters: parameters, options: pattern.options)
         }
         throw .notFound
     }
 
-    /// Whether some route's pattern fits `path`, whatever the method.
-    func hasRoute(for path: [String]) -> Bool { routes.contains { $0.parameters(matching: path) != nil } }
+    /// Whether some pattern fits `path`, whatever the method.
+    func hasRoute(for path: [String]) -> Bool { patterns.contains { $0.parameters(matching: path) != nil } }
+
+    /// Whether some pattern has that many segments: a cheap test before a path is decoded.
+    func hasRoute(ofDepth depth: Int) -> Bool { patterns.contains { $0.segments.count == depth } }
+
+    /// Whether some route has a body limit of its own.
+    var hasBodyLimits: Bool { patterns.contains { $0.maxBodyBytes != nil } }
+
+    /// The body limit of the first pattern that fits `path`.
+    func maxBodyBytes(path: [String]) -> Int? { patterns.first { $0.parameters(matching: path) != nil }?.maxBodyBytes }
+}
+
+/// The routes of one group under its path prefix.
+struct RouteGroup<Context>: Sendable {
+    /// The raw path segments the group owns, e.g. `["api", "v1"]`; empty for the console's paths at the root.
+    let prefix: [Substring]
+    let routes: [Route<Context>]
+    let table: RouteTable
+
+    init(prefix: [Substring], routes: [Route<Context>]) {
+        self.prefix = prefix
+        self.routes = routes
+        table = RouteTable(patterns: routes.map(\.pattern))
+    }
+
+    /// The route and method `path` (decoded, below the prefix) reaches.
+    /// - Throws: ``APIError/notFound`` or ``APIError/methodNotAllowed(allow:)``.
+    func match(method: String, path: [String]) throws(APIError) -> RouteMatch {
+        try table.match(method: method, path: path)
+    }
 
     /// The handler a match names.
     func handler(_ match: RouteMatch) -> Route<Context>.Handler {
-        routes[match.routeIndex].handlers[match.handlerIndex].handler
+        routes[match.routeIndex].handlers[match.handlerIndex]
     }
 
     /// The routes as OpenAPI path templates with their methods, e.g. `/api/v1/contacts/{identifier}`: GET, PUT.
     var documentedRoutes: [(path: String, methods: [String])] {
-        routes.map { route in
-            let path = route.segments.map { segment in
+        table.patterns.map { pattern in
+            let path = pattern.segments.map { segment in
                 switch segment {
                 case .literal(let literal): literal
                 case .parameter(let name): "{\(name)}"
                 }
             }
-            return ("/" + (prefix.map(String.init) + path).joined(separator: "/"), route.allowedMethods)
+            return ("/" + (prefix.map(String.init) + path).joined(separator: "/"), pattern.allowedMethods)
         }
     }
 }
