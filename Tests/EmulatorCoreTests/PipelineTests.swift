@@ -127,4 +127,32 @@ import Testing
         #expect(journal.contains(#""path":"/consoles""#) && journal.contains(#""path":"/console/x""#))
         #expect(!journal.contains(#""path":"/__emulator""#) && !journal.contains(#""path":"/""#))
     }
+
+    @Test("an unknown brand is Re:amaze's bare 404 to the client, with its reason in the log (info) and the journal")
+    func unknownBrandIsExplained() throws {
+        let records = LogRecords()
+        var configuration = EmulatorConfiguration()
+        configuration.databasePath = ":memory:"
+        configuration.login = "jane@acme-store.com"
+        configuration.token = "9f2c1e7d4b6a"
+        configuration.brand = "acme"
+        let emulator = try Emulator(
+            configuration: configuration, environment: EmulatorEnvironment { testEpoch },
+            logger: Logger(label: "test") { _ in CapturingLogHandler(records: records) })
+        try emulator.start(fixtures: Array(TestFixtures.acme.utf8))
+        defer { emulator.close() }
+        let (status, body) = Self.answer(emulator, Self.request("GET", "/api/v1/contacts", host: "nope.reamaze.io"))
+        #expect(status == 404)
+        #expect(body == #"{"error":"Not Found"}"#)
+        let reason = "the Host header names brand 'nope', which account 1 does not have (its brands: acme, acme-outlet)"
+        let logged = records.all.filter { $0.level == .info && $0.message == "request refused" }
+        #expect(logged.map { $0.metadata["reason"] } == [reason])
+        let journal = Self.answer(emulator, Self.request("GET", "/__emulator/requests", authorization: nil)).1
+        #expect(journal.contains(#""note":"\#(reason)""#), "\(journal)")
+        let known = Self.answer(emulator, Self.request("GET", "/api/v1/contacts"))
+        #expect(known.0 == 200)
+        let newest = Self.answer(
+            emulator, HTTPRequest(method: "GET", rawPath: "/__emulator/requests", query: [("limit", "1")]))
+        #expect(newest.1.hasSuffix(#""note":null}]}"#), "an answered request has no note: \(newest.1)")
+    }
 }

@@ -11,6 +11,8 @@ struct JournalEntry: Sendable {
     let status: Int
     let durationMilliseconds: Double
     let accountID: Int?
+    /// Why the emulator refused the request, when the answer alone does not say (an unknown brand's 404).
+    let note: String?
     /// The bodies as sent, parsed and redacted only when the journal is read, to keep work off the request path.
     let requestBytes: [UInt8]
     let responseBytes: [UInt8]
@@ -112,6 +114,7 @@ extension JSONWriter {
             writer.value(Journal.redacted(entry.requestBytes) ?? .null)
             writer.key("response_body")
             writer.value(Journal.redacted(entry.responseBytes) ?? .null)
+            writer.field("note", entry.note)
         }
     }
 }

@@ -55,6 +55,13 @@ protocol HTTPResponseError: Error {
     var response: HTTPResponse { get }
 }
 
+/// An error whose answer to the client says little (a Re:amaze-like 404) but whose reason the operator needs: it is
+/// logged at info level and kept in the request's journal entry as its `note`.
+protocol ExplainedError: HTTPResponseError {
+    /// The reason, for the log and the journal; never sent to the client.
+    var explanation: String { get }
+}
+
 extension ValidationErrors: HTTPResponseError {
     var response: HTTPResponse { APIError.validation(self).response }
 }

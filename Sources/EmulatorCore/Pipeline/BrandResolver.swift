@@ -1,3 +1,4 @@
+import MicroHTTP
 import SQLiteStore
 
 /// Finds the brand named by the Host header (spec §1.1).
@@ -16,13 +17,32 @@ struct BrandResolver {
     }
 
     /// The brand for this request.
-    /// - Throws: ``APIError/notFound`` when the named brand is not the account's.
+    /// - Throws: ``UnknownBrand`` (a plain 404 to the client) when the named brand is not the account's.
     func resolve(host: String?, accountID: Int) throws -> Brand {
         let brands = BrandRepository(connection: connection)
-        let brand =
-            try Self.label(fromHost: host).map { try brands.brand(hostLabel: $0) }
-            ?? brands.defaultBrand(accountID: accountID)
-        guard let brand, brand.accountID == accountID else { throw APIError.notFound }
+        let label = Self.label(fromHost: host)
+        let brand = try label.map { try brands.brand(hostLabel: $0) } ?? brands.defaultBrand(accountID: accountID)
+        guard let brand, brand.accountID == accountID else {
+            throw UnknownBrand(
+                label: label, accountID: accountID,
+                accountBrands: try brands.brands(accountID: accountID).map(\.brand.hostLabel))
+        }
         return brand
+    }
+}
+
+/// The `Host` header names a brand the account does not have. The client gets Re:amaze's bare 404; the operator
+/// gets the reason, in the log (info) and in the request's journal entry.
+struct UnknownBrand: ExplainedError {
+    let label: String?
+    let accountID: Int
+    let accountBrands: [String]
+
+    var response: HTTPResponse { APIError.notFound.response }
+
+    var explanation: String {
+        let known = accountBrands.isEmpty ? "none" : accountBrands.joined(separator: ", ")
+        guard let label else { return "account \(accountID) has no brand" }
+        return "the Host header names brand '\(label)', which account \(accountID) does not have (its brands: \(known))"
     }
 }

@@ -41,7 +41,7 @@ struct Journaling: Middleware {
             JournalEntry(
                 id: id, time: now, method: request.method, path: request.rawPath, query: request.query,
                 status: response.dropsConnection ? 0 : response.status, durationMilliseconds: elapsed.milliseconds,
-                accountID: exchange.accountID, requestBytes: Journal.kept(request.body),
+                accountID: exchange.accountID, note: exchange.note, requestBytes: Journal.kept(request.body),
                 responseBytes: Journal.kept(response.body))
         }
         return response

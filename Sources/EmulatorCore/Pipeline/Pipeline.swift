@@ -16,6 +16,8 @@ final class Exchange: Sendable {
     let logger: Logger
     /// The account the request acts in, once authentication knows it (0 until then); the journal records it.
     private let authenticatedAccount = Atomic<Int>(0)
+    /// Why the request was refused, when the refusal explains itself to the operator (``ExplainedError``).
+    private let explanation = Mutex<String?>(nil)
 
     init(request: HTTPRequest, id: Int, route: Result<RouteMatch, APIError>, logger: Logger) {
         self.request = request
@@ -32,6 +34,9 @@ final class Exchange: Sendable {
 
     private static func account(_ stored: Int) -> Int? { stored == 0 ? nil : stored }
 
+    /// The reason an ``ExplainedError`` gave, for the journal entry.
+    var note: String? { explanation.withLock { $0 } }
+
     /// What `body` answers, or the answer to what it throws: the one place errors become responses
     /// (``APIError/from(_:)``). A server fault is logged once, here, with the request it failed.
     func answer(_ body: () throws -> HTTPResponse) -> HTTPResponse {
@@ -39,6 +44,15 @@ final class Exchange: Sendable {
             return try body()
         } catch {
             let rendered = APIError.from(error)
+            if let explained = error as? any ExplainedError {
+                explanation.withLock { $0 = explained.explanation }
+                logger.info(
+                    "request refused",
+                    metadata: [
+                        "request_id": "\(id)", "method": "\(request.method)", "path": "\(request.rawPath)",
+                        "reason": "\(explained.explanation)",
+                    ])
+            }
             if (rendered as? APIError)?.isServerFault == true {
                 var metadata: Logger.Metadata = [
                     "request_id": "\(id)", "method": "\(request.method)", "path": "\(request.rawPath)",
