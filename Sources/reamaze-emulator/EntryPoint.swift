@@ -10,6 +10,10 @@ enum EntryPoint {
         // so neither signal can be delivered to a thread that would run a handler (or the default action) instead
         // of the one `sigwait` below. A signal that arrives before the server waits stays pending, never lost.
         TerminationSignals.block()
+        if TopLevelHelp.isAsked(Array(CommandLine.arguments.dropFirst())) {
+            print(TopLevelHelp.text)
+            return
+        }
         do {
             var command = try ReamazeEmulatorCommand.parseAsRoot()
             // Only the server waits for the signals; `healthcheck` and `certs` keep the default action (exit).
@@ -60,5 +64,39 @@ enum TerminationSignals {
             let signal = wait()
             _exit(128 + signal)
         }
+    }
+}
+
+/// `reamaze-emulator --help` (and `-h`, `help`): the server's options first, since `serve` is the default command
+/// and what nearly everyone runs, then the other subcommands. ArgumentParser alone would list only the subcommands.
+enum TopLevelHelp {
+    static func isAsked(_ arguments: [String]) -> Bool {
+        arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"]
+    }
+
+    static var text: String {
+        let serve = Serve.helpMessage()
+        let root = ReamazeEmulatorCommand.helpMessage()
+        // Serve's help from its options on, under the root's overview and a usage line that shows `serve` optional.
+        let options = serve.firstRange(of: "OPTIONS:").map { String(serve[$0.lowerBound...]) } ?? serve
+        let subcommands = root.firstRange(of: "SUBCOMMANDS:").map { String(root[$0.lowerBound...]) } ?? ""
+        return """
+            OVERVIEW: \(ReamazeEmulatorCommand.configuration.abstract)
+
+            USAGE: reamaze-emulator [serve] [<options>]
+                   reamaze-emulator <subcommand> [<options>]
+
+            \(options.trimmingTrailingNewlines)
+
+            \(subcommands.trimmingTrailingNewlines)
+            """
+    }
+}
+
+extension String {
+    fileprivate var trimmingTrailingNewlines: String {
+        var text = self
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
     }
 }

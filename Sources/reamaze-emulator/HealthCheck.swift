@@ -9,22 +9,23 @@ struct HealthCheck: ParsableCommand {
         commandName: "healthcheck", abstract: "Exit 0 when the emulator on HOST:PORT is healthy, else 1.")
 
     @Option(
-        help: "Address of the emulator; 0.0.0.0 and :: mean loopback. [env: REAMAZE_EMULATOR_HOST] (default: 127.0.0.1)"
+        help:
+            "Address of the emulator; 0.0.0.0 and :: mean loopback. [env: REAMAZE_EMULATOR_HOST] (default: \(defaults.host))"
     )
     var host: String?
 
-    @Option(help: "Port of the emulator. [env: REAMAZE_EMULATOR_PORT] (default: 8080)")
+    @Option(help: "Port of the emulator. [env: REAMAZE_EMULATOR_PORT] (default: \(defaults.port))")
     var port: Int?
 
-    @Option(help: "Give up after this many milliseconds. (default: 2000)")
+    @Option(help: "Give up after this many milliseconds.")
     var timeoutMs: Int = 2_000
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        var target = host ?? environment["REAMAZE_EMULATOR_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        var target = host ?? environment["REAMAZE_EMULATOR_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? defaults.host
         if target == "0.0.0.0" || target == "localhost" { target = "127.0.0.1" }
         if target == "::" || target == "[::]" { target = "::1" }
-        let targetPort = port ?? environment["REAMAZE_EMULATOR_PORT"].flatMap { Int($0) } ?? 8080
+        let targetPort = port ?? environment["REAMAZE_EMULATOR_PORT"].flatMap { Int($0) } ?? defaults.port
         do {
             let (status, body) = try HealthProbe.get(
                 host: target, port: targetPort, path: "/__emulator/health", timeoutMilliseconds: timeoutMs)

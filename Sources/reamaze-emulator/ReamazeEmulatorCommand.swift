@@ -5,6 +5,11 @@ import Glibc
 import LocalTLS
 import Logging
 
+/// The defaults every help text shows: the configuration's own, never repeated by hand.
+let defaults = EmulatorConfiguration()
+/// The log level when neither `--log-level` nor the environment sets one.
+let defaultLogLevel = "info"
+
 struct ReamazeEmulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reamaze-emulator",
@@ -18,46 +23,56 @@ struct ReamazeEmulatorCommand: ParsableCommand {
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the API (the default command).")
 
-    @Option(help: "Address to listen on. [env: REAMAZE_EMULATOR_HOST] (default: 127.0.0.1)")
+    @Option(help: "Address to listen on. [env: REAMAZE_EMULATOR_HOST] (default: \(defaults.host))")
     var host: String?
 
-    @Option(help: "Port to listen on; 0 picks a free one. [env: REAMAZE_EMULATOR_PORT] (default: 8080)")
+    @Option(help: "Port to listen on; 0 picks a free one. [env: REAMAZE_EMULATOR_PORT] (default: \(defaults.port))")
     var port: Int?
 
     @Option(
-        help: "SQLite file, or :memory:. [env: REAMAZE_EMULATOR_DATABASE] (default: ./reamaze-emulator.sqlite)")
+        help: "SQLite file, or :memory:. [env: REAMAZE_EMULATOR_DATABASE] (default: \(defaults.databasePath))")
     var database: String?
 
     @Option(help: "Fixtures JSON loaded into an empty database. [env: REAMAZE_EMULATOR_FIXTURES]")
     var fixtures: String?
 
-    @Option(help: "Staff login made sure to exist. [env: REAMAZE_EMULATOR_LOGIN] (default: demo@example.com)")
+    @Option(help: "Staff login made sure to exist. [env: REAMAZE_EMULATOR_LOGIN] (default: \(defaults.login))")
     var login: String?
 
-    @Option(help: "That login's API token. [env: REAMAZE_EMULATOR_TOKEN] (default: demo-token)")
+    @Option(help: "That login's API token. [env: REAMAZE_EMULATOR_TOKEN] (default: \(defaults.token))")
     var token: String?
 
-    @Option(help: "Brand host label made sure to exist. [env: REAMAZE_EMULATOR_BRAND] (default: demo)")
+    @Option(help: "Brand host label made sure to exist. [env: REAMAZE_EMULATOR_BRAND] (default: \(defaults.brand))")
     var brand: String?
 
-    @Option(help: "Largest request body in bytes. [env: REAMAZE_EMULATOR_MAX_BODY_BYTES] (default: 1048576)")
+    @Option(
+        help:
+            "Largest request body in bytes. [env: REAMAZE_EMULATOR_MAX_BODY_BYTES] (default: \(defaults.maxBodyBytes))")
     var maxBodyBytes: Int?
 
     @Option(
-        help: "Close idle or slow connections after N seconds. [env: REAMAZE_EMULATOR_CONNECTION_TIMEOUT] (default: 30)"
+        help:
+            "Close idle or slow connections after N seconds. [env: REAMAZE_EMULATOR_CONNECTION_TIMEOUT] (default: \(defaults.connectionTimeoutSeconds))"
     )
     var connectionTimeout: Int?
 
-    @Option(help: "At most N connections at once. [env: REAMAZE_EMULATOR_MAX_CONNECTIONS] (default: 1024)")
+    @Option(
+        help:
+            "At most N connections at once. [env: REAMAZE_EMULATOR_MAX_CONNECTIONS] (default: \(defaults.connectionLimit))"
+    )
     var maxConnections: Int?
 
-    @Option(help: "Status of a failed login, 401 or 403. [env: REAMAZE_EMULATOR_AUTH_FAILURE_STATUS] (default: 401)")
+    @Option(
+        help:
+            "Status of a failed login, 401 or 403. [env: REAMAZE_EMULATOR_AUTH_FAILURE_STATUS] (default: \(defaults.authFailureStatus.rawValue))"
+    )
     var authFailureStatus: Int?
 
     @Option(help: "Requests per API token per minute; off when absent. [env: REAMAZE_EMULATOR_RATE_LIMIT]")
     var rateLimit: Int?
 
-    @Option(help: "API requests the journal keeps. [env: REAMAZE_EMULATOR_JOURNAL_SIZE] (default: 1000)")
+    @Option(
+        help: "API requests the journal keeps. [env: REAMAZE_EMULATOR_JOURNAL_SIZE] (default: \(defaults.journalSize))")
     var journalSize: Int?
 
     @Option(help: "Bearer token the control plane requires. [env: REAMAZE_EMULATOR_ADMIN_TOKEN] (default: none)")
@@ -75,7 +90,10 @@ struct Serve: ParsableCommand {
     @Option(help: "Serve HTTPS on this port too, beside HTTP on --port. [env: REAMAZE_EMULATOR_HTTPS_PORT]")
     var httpsPort: Int?
 
-    @Option(help: "trace, debug, info, notice, warning, error. [env: REAMAZE_EMULATOR_LOG_LEVEL] (default: info)")
+    @Option(
+        help:
+            "trace, debug, info, notice, warning, error. [env: REAMAZE_EMULATOR_LOG_LEVEL] (default: \(defaultLogLevel))"
+    )
     var logLevel: String?
 
     func run() throws {
@@ -142,7 +160,7 @@ struct Serve: ParsableCommand {
         guard (0...65_535).contains(configuration.port) else {
             throw ValidationError("the port must be 0 to 65535, got \(configuration.port)")
         }
-        let levelName = setting(logLevel, "LOG_LEVEL") ?? "info"
+        let levelName = setting(logLevel, "LOG_LEVEL") ?? defaultLogLevel
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("unknown log level \"\(levelName)\"")
         }

@@ -153,6 +153,37 @@ import Testing
         #expect(text.contains("See 'reamaze-emulator --help'") == (expected == 64), "stderr: \(text)")
     }
 
+    @Test(
+        "--help, -h and help show the server's options first (serve is the default), then the subcommands",
+        arguments: [
+            "--help", "-h", "help",
+        ])
+    func topLevelHelp(flag: String) throws {
+        let (status, text) = try Self.runToExit([flag], captureOutput: true)
+        #expect(status == 0)
+        #expect(text.contains("USAGE: reamaze-emulator [serve] [<options>]"))
+        for option in ["--port <port>", "--database <database>", "--fixtures <fixtures>", "--tls-dir <tls-dir>"] {
+            #expect(text.contains(option), "\(option) missing from:\n\(text)")
+        }
+        #expect(text.contains("(default: 8080)") && text.contains("(default: demo@example.com)"))
+        let options = try #require(text.range(of: "OPTIONS:")).lowerBound
+        let subcommands = try #require(text.range(of: "SUBCOMMANDS:")).lowerBound
+        #expect(options < subcommands)
+        #expect(text.contains("healthcheck") && text.contains("certs"))
+    }
+
+    @Test("every default appears once in each subcommand's help, taken from the configuration, never written twice")
+    func defaultsAppearOnce() throws {
+        for command in [["serve", "--help"], ["help", "healthcheck"]] {
+            let (status, text) = try Self.runToExit(command, captureOutput: true)
+            #expect(status == 0)
+            let lines = text.split(separator: "\n").map { String($0) }
+            #expect(!lines.contains { $0.components(separatedBy: "(default:").count > 2 }, "\(text)")
+        }
+        let (_, health) = try Self.runToExit(["help", "healthcheck"], captureOutput: true)
+        #expect(health.components(separatedBy: "(default: 2000)").count == 2, "\(health)")
+    }
+
     /// Runs the binary until it exits by itself; its exit status and standard error (or standard output).
     static func runToExit(_ arguments: [String], environment: [String: String] = [:], captureOutput: Bool = false)
         throws -> (Int32, String)
