@@ -34,8 +34,10 @@ def main():
         subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
                        check=True).stdout.strip(), "reamaze-emulator")
     port = free_port()
+    # A login other than the demo's, so the sign-in form shows it came from the server, not from the page.
     server = subprocess.Popen([binary, "--port", str(port), "--database", ":memory:", "--fixtures",
-                               os.path.join(ROOT, "fixtures", "demo.json"), "--log-level", "error"],
+                               os.path.join(ROOT, "fixtures", "demo.json"), "--log-level", "error",
+                               "--login", "console@example.com", "--token", "console-token"],
                               stdout=subprocess.DEVNULL)
     os.makedirs(SHOTS, exist_ok=True)
     options = Options()
@@ -74,10 +76,25 @@ def main():
         wait.until(expected.element_to_be_clickable((By.ID, "signin-button")))
         wait_text("tenants", "Demo Outfitters Inc.")
         step("the console loads and lists the tenants")
+        login = driver.find_element(By.ID, "login").get_attribute("value")
+        token = driver.find_element(By.ID, "token").get_attribute("value")
+        assert (login, token) == ("console@example.com", "console-token"), (login, token)
+        step("the sign-in form holds the server's --login and --token")
+
+        driver.set_window_size(390, 844)
+        time.sleep(0.3)
+        card = driver.execute_script(
+            "const r = document.getElementById('signin').getBoundingClientRect();"
+            "return [r.left, window.innerWidth - r.right];")
+        assert min(card) >= 12, f"the sign-in card is {card} px from the screen's edges at 390 px"
+        shot("phone-signin")
+        driver.set_window_size(1280, 900)
+        time.sleep(0.3)
+        step("the sign-in card keeps a margin at a phone width")
 
         driver.find_element(By.ID, "signin-button").click()
         wait_text("brand", "brand: Demo Outfitters (demo-outfitters.com)")
-        wait_text("who", "demo@example.com")
+        wait_text("who", "console@example.com")
         wait_text("contacts-count", "50 contacts")
         step("signing in shows the brand in use and the contacts")
 
@@ -103,10 +120,15 @@ def main():
         wait_text("identities", "email: levi.costa@example.com")
         wait_text("contact", "Notes")
         wait.until(lambda d: "messages" in d.find_element(By.ID, "conversations").text)
-        step("opening a contact shows its identities, notes and conversations")
+        names = ["Unresolved", "Pending", "Resolved", "Spam", "Archived", "On hold"]
+        listed = driver.find_element(By.ID, "conversations").text
+        assert "status " not in listed and any(name in listed for name in names), listed
+        step("opening a contact shows its identities, notes and conversations, statuses by name")
         driver.find_element(By.CSS_SELECTOR, "#conversations li").click()
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#conversation .message")) >= 2)
-        step("opening a conversation shows its messages")
+        opened = driver.find_element(By.ID, "conversation").text
+        assert "status " not in opened and any(name + " · author" in opened for name in names), opened
+        step("opening a conversation shows its status by name and its messages")
         shot("laptop-conversation")
 
         search("olivia", "Olivia")

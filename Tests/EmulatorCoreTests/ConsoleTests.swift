@@ -36,4 +36,25 @@ import Testing
             #expect(accounts[1]["login"] as? String == "hank@globex.com")
         }
     }
+
+    @Test("the sign-in form is filled with the configured login and token; with an admin token, with the login only")
+    func signInIsPrefilled() async throws {
+        try await withEmulator { emulator in
+            let page = try await emulator.client.send("GET", "/").text
+            #expect(
+                page.contains(
+                    #"id="login" placeholder="login email" autocomplete="username" value="jane@acme-store.com""#))
+            #expect(page.contains(#"autocomplete="current-password" value="9f2c1e7d4b6a""#))
+            #expect(!page.contains("{{"), "no placeholder left")
+        }
+        try await withEmulator(configure: {
+            $0.login = "o'neil+\"x\"@acme-store.com"
+            $0.adminToken = "s3cret"
+        }) { emulator in
+            let page = try await emulator.client.send("GET", "/").text
+            #expect(page.contains(#"value="o'neil+&quot;x&quot;@acme-store.com""#), "escaped for the attribute")
+            #expect(page.contains(#"autocomplete="current-password" value="""#), "the token is not handed out")
+            #expect(!page.contains("9f2c1e7d4b6a"))
+        }
+    }
 }

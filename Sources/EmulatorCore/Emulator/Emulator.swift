@@ -76,8 +76,10 @@ public final class Emulator: Sendable {
                 + (configuration.adminToken.map { [AdminToken($0)] } ?? []) + [BodySizeLimit()],
             context: ControlContext.init(exchange:), after: [])
 
+        let consolePage = Console(
+            login: configuration.login, token: configuration.token, adminToken: configuration.adminToken)
         let console = Pipeline(
-            RouteGroup(prefix: [], routes: Console.routes), claimsOnlyItsRoutes: true, steps: [RouteFound()])
+            RouteGroup(prefix: [], routes: consolePage.routes), claimsOnlyItsRoutes: true, steps: [RouteFound()])
 
         // The API last: it answers every path no other group owns (a journaled 404).
         router = Router(groups: [console, control, api])
