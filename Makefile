@@ -9,7 +9,7 @@ DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
 PREFIX ?= /usr/local
 
-.PHONY: deps build run test test-ui fuzz format lint clean docker-check bench bench-compare soak install
+.PHONY: deps build run test test-ui test-recipes check-docs fuzz format lint clean docker-check bench bench-compare soak install
 
 # Installs whichever of the given Debian packages are missing (as root), or prints the command to run.
 define ensure_packages
@@ -62,6 +62,20 @@ fuzz: build
 	python3 -c "import schemathesis" 2>/dev/null || python3 -m pip install -q schemathesis \
 		|| python3 -m pip install -q --break-system-packages schemathesis
 	bash tests-fuzz/run.sh
+
+# The recipes of docs/recipes.md that are complete projects (recipes/pytest, recipes/go), run against the built
+# binary: pytest from Debian, Go from Debian (standard library only, nothing downloaded).
+test-recipes: build
+	$(call ensure_packages,python3-pytest golang-go)
+	REAMAZE_EMULATOR_BIN="$$(swift build $(SWIFT_FLAGS) --show-bin-path)/reamaze-emulator" \
+		python3 -m pytest -q -p no:cacheprovider recipes/pytest
+	cd recipes/go && REAMAZE_EMULATOR_BIN="$$(cd ../.. && swift build $(SWIFT_FLAGS) --show-bin-path)/reamaze-emulator" \
+		GOCACHE="$(CURDIR)/.build/go-cache" go test -count=1 ./...
+
+# What a newcomer reads and runs, checked: every link in the Markdown docs resolves inside the repository, nothing
+# cites files outside it, the help text and exit codes are as documented.
+check-docs: build
+	python3 scripts/check_docs.py "$$(swift build $(SWIFT_FLAGS) --show-bin-path)/reamaze-emulator"
 
 format:
 	swift format --in-place --recursive Package.swift Sources Tests

@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "reamaze-emulator",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "reamaze-emulator", targets: ["reamaze-emulator"]),
         .library(name: "EmulatorCore", targets: ["EmulatorCore"]),

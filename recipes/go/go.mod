@@ -1,0 +1,3 @@
+module example.com/reamaze-recipe
+
+go 1.19
