@@ -95,7 +95,9 @@ import Testing
             ("POST", "/api/v1/messages", 405, "GET"),
             ("PUT", "/api/v1/channels/support", 405, "GET"),
             ("DELETE", "/api/v1/staff", 405, "GET, POST"),
-            ("GET", "/api/v1/articles", 404, nil),
+            ("GET", "/api/v1/nothing-here", 404, nil),
+            ("DELETE", "/api/v1/articles", 405, "GET, POST"),
+            ("POST", "/api/v1/topics", 405, "GET"),
         ] as [(String, String, Int, String?)])
     func routes(method: String, path: String, status: Int, allow: String?) async throws {
         try await withEmulator { emulator in

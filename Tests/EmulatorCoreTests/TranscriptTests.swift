@@ -326,6 +326,26 @@ import Testing
         api("POST", "staff", body: #"{"staff": {"name": "New Agent", "email": "agent@demo-outfitters.com"}}"#),
         api("POST", "staff", body: #"{"staff": {"email": "nope"}}"#),
         api("POST", "staff", as: priya, body: #"{"staff": {"name": "Agent", "email": "a2@demo-outfitters.com"}}"#),
+        // The knowledge base.
+        api("GET", "topics"),
+        api("GET", "topics", host: "demo-coffee.localhost"),
+        api("GET", "articles?q=refund"),
+        api("GET", "articles?status=draft&page=1"),
+        api("GET", "articles?status=4"),
+        api("GET", "articles?topic=nothing"),
+        api("GET", "articles/how-do-i-track-my-order"),
+        api("GET", "articles/how-do-i-track-my-order", host: "demo-coffee.localhost"),
+        api("GET", "topics/shipping/articles?q=PARCEL"),
+        api("GET", "topics/nothing/articles"),
+        api(
+            "POST", "topics/sizing/articles",
+            body: #"{"article": {"title": "Glove sizes", "body": "Measure your palm."}}"#),
+        api("POST", "articles", body: #"{"article": {"title": "Glove sizes", "body": "Again", "topic_id": 3}}"#),
+        api("POST", "articles", body: #"{"article": {"status": "archived", "topic_id": "brewing"}}"#),
+        api(
+            "PUT", "articles/glove-sizes", body: #"{"article": {"status": "draft", "topic_id": "orders", "body": ""}}"#),
+        api("PUT", "articles/nothing", body: "{}"),
+        api("DELETE", "articles/glove-sizes"),
         // The control plane.
         control("GET", "nothing"),
         control("DELETE", "health"),

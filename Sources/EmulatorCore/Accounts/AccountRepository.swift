@@ -35,8 +35,8 @@ struct AccountRepository {
 
     /// Every table, children before parents, so deleting in this order never breaks a foreign key.
     private static let tablesChildFirst = [
-        "messages", "conversation_tags", "conversation_data", "conversations", "notes", "contact_data", "identities",
-        "contacts", "channels", "staff", "brands", "accounts",
+        "articles", "topics", "messages", "conversation_tags", "conversation_data", "conversations", "notes",
+        "contact_data", "identities", "contacts", "channels", "staff", "brands", "accounts",
     ]
 
     /// Deletes every row of every account and restarts the id sequences (a state import without `?account=`).
@@ -77,6 +77,8 @@ struct AccountRepository {
         let conversations = "SELECT id FROM conversations WHERE brand_id IN (\(brands))"
         let contacts = "SELECT id FROM contacts WHERE account_id = ?1"
         for statement in [
+            "DELETE FROM articles WHERE brand_id IN (\(brands))",
+            "DELETE FROM topics WHERE brand_id IN (\(brands))",
             "DELETE FROM messages WHERE conversation_id IN (\(conversations))",
             "DELETE FROM conversation_tags WHERE conversation_id IN (\(conversations))",
             "DELETE FROM conversation_data WHERE conversation_id IN (\(conversations))",

@@ -16,11 +16,9 @@ enum ChannelRoutes {
     }
 
     static func show(_ context: RequestContext) throws -> HTTPResponse {
-        let channel = try context.database.read { connection in
+        try context.show({ connection in
             try ChannelRepository(connection: connection).channel(
                 brandID: context.brand.id, slug: try context.pathParameters.require("slug"))
-        }
-        guard let channel else { throw APIError.notFound }
-        return JSONResponse.make { $0.channel(channel) }
+        }) { $0.channel($1) }
     }
 }

@@ -52,7 +52,7 @@ extension JSONWriter {
     }
 
     /// The embedded user of a conversation's `author` (spec §5.1).
-    private mutating func author(_ author: Sender) {
+    mutating func author(_ author: Sender) {
         object { writer in
             switch author {
             case .contact(let contact):

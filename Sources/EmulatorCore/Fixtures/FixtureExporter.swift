@@ -68,6 +68,7 @@ struct FixtureExporter {
             try writer.arrayThrowing { writer in
                 for conversationID in conversationIDs { try conversation(conversationID, into: &writer) }
             }
+            try knowledgeBase(brands: brands.map(\.brand), into: &writer)
         }
     }
 
@@ -136,6 +137,45 @@ struct FixtureExporter {
                         writer.key("attachments")
                         writer.value((try? JSONParser.parse(Array(message.attachmentsJSON.utf8))) ?? .array([]))
                         writer.field("created_at", message.createdAt.iso8601)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `topics` and `articles` of every brand of the account, each naming its brand.
+    private func knowledgeBase(brands: [Brand], into writer: inout JSONWriter) throws {
+        let repository = ArticleRepository(connection: connection)
+        let topics = try brands.map { (brand: $0, topics: try repository.allTopics(brandID: $0.id)) }
+        let articles = try brands.map { (brand: $0, articles: try repository.allArticles(brandID: $0.id)) }
+        writer.key("topics")
+        writer.array { writer in
+            for (brand, list) in topics {
+                for topic in list {
+                    writer.object { writer in
+                        writer.field("brand", brand.hostLabel)
+                        writer.field("name", topic.name)
+                        writer.field("slug", topic.slug)
+                        writer.field("created_at", topic.createdAt.iso8601)
+                        writer.field("updated_at", topic.updatedAt.iso8601)
+                    }
+                }
+            }
+        }
+        writer.key("articles")
+        writer.array { writer in
+            for (brand, list) in articles {
+                for article in list {
+                    writer.object { writer in
+                        writer.field("brand", brand.hostLabel)
+                        writer.field("title", article.title)
+                        writer.field("body", article.body)
+                        writer.field("status", article.status.rawValue)
+                        writer.field("topic", article.topic?.slug)
+                        writer.field("author", article.author.email)
+                        writer.field("slug", article.slug)
+                        writer.field("created_at", article.createdAt.iso8601)
+                        writer.field("updated_at", article.updatedAt.iso8601)
                     }
                 }
             }

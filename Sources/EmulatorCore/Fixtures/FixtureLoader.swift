@@ -112,6 +112,7 @@ struct FixtureLoader {
         for conversation in try account.optional("conversations")?.array() ?? [] {
             try loadConversation(conversation, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
         }
+        try loadKnowledgeBase(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
     }
 
     private func loadContact(_ node: FixtureNode, accountID: Int) throws {
@@ -165,12 +166,7 @@ struct FixtureLoader {
         _ node: FixtureNode, accountID: Int, brandIDs: [String: Int], defaultBrand: FixtureNode
     ) throws {
         let conversation = try node.object()
-        let brandLabel =
-            try conversation.optional("brand")?.string().lowercased()
-            ?? defaultBrand.object().required("host").string().lowercased()
-        guard let brandID = brandIDs[brandLabel] else {
-            throw FixtureError(path: node.path + ".brand", message: "\"\(brandLabel)\" is not a brand of the account")
-        }
+        let brandID = try self.brandID(of: conversation, at: node, brandIDs: brandIDs, defaultBrand: defaultBrand)
         let categoryNode = try conversation.required("category")
         guard
             let channel = try ChannelRepository(connection: connection).channel(
@@ -250,7 +246,20 @@ struct FixtureLoader {
         return SenderRef(identityID: owner.identityID)
     }
 
-    private func staffID(_ email: String, accountID: Int, at node: FixtureNode) throws -> Int {
+    /// The brand an entry names by host label (`"brand"`), by default the account's first.
+    func brandID(of entry: FixtureObject, at node: FixtureNode, brandIDs: [String: Int], defaultBrand: FixtureNode)
+        throws -> Int
+    {
+        let label =
+            try entry.optional("brand")?.string().lowercased()
+            ?? defaultBrand.object().required("host").string().lowercased()
+        guard let brandID = brandIDs[label] else {
+            throw FixtureError(path: node.path + ".brand", message: "\"\(label)\" is not a brand of the account")
+        }
+        return brandID
+    }
+
+    func staffID(_ email: String, accountID: Int, at node: FixtureNode) throws -> Int {
         guard let id = try staff.staff(accountID: accountID, email: email)?.id else {
             throw FixtureError(path: node.path, message: "\(email) is not a staff user of the account")
         }
@@ -258,7 +267,7 @@ struct FixtureLoader {
     }
 
     /// Runs an insert; a uniqueness or other constraint failure becomes an error naming the entry.
-    private func mappingConstraints<T>(at node: FixtureNode?, _ body: () throws -> T) throws -> T {
+    func mappingConstraints<T>(at node: FixtureNode?, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as SQLiteError where error.isConstraintViolation {

@@ -1,4 +1,5 @@
 import JSON
+import MicroHTTP
 import SQLiteStore
 
 /// What an API handler gets: made by ``Authentication`` (who and which brand), completed by the later steps (the
@@ -27,4 +28,14 @@ struct RequestContext: PipelineContext {
     var isSecure: Bool { exchange.request.isSecure }
     /// The account the request acts in.
     var accountID: Int { staff.accountID }
+}
+
+extension RequestContext {
+    /// A single read: the record `find` returns in one read transaction, written by `render`; 404 when there is none.
+    func show<Record>(
+        _ find: (Connection) throws -> Record?, _ render: (inout JSONWriter, Record) -> Void
+    ) throws -> HTTPResponse {
+        guard let record = try database.read(find) else { throw APIError.notFound }
+        return JSONResponse.make { render(&$0, record) }
+    }
 }

@@ -12,6 +12,8 @@ protocol WriteLookups {
     associatedtype ChannelReference
     /// What a brand's URL or host label resolves to.
     associatedtype BrandReference
+    /// What a topic's id or slug resolves to.
+    associatedtype TopicReference
 
     /// The staff user of the request's account with this email.
     func staff(email: String) throws -> StaffReference?
@@ -27,6 +29,8 @@ protocol WriteLookups {
     func channel(in brand: BrandReference?, slug: String) throws -> ChannelReference?
     /// Whether a channel is an email channel (the only kind a conversation can be moved into).
     func isEmailChannel(_ channel: ChannelReference) -> Bool
+    /// The topic of the write's brand with this internal id (an integer) or slug.
+    func topic(idOrSlug: String) throws -> TopicReference?
 }
 
 /// The body alone, before the write transaction: nothing is taken and every reference names itself, so every rule
@@ -39,6 +43,7 @@ struct BodyOnly: WriteLookups {
     func brand(urlOrHostLabel: String) -> String? { urlOrHostLabel }
     func channel(in brand: String?, slug: String) -> String? { slug }
     func isEmailChannel(_ channel: String) -> Bool { true }
+    func topic(idOrSlug: String) -> String? { idOrSlug }
 }
 
 /// The store, inside a transaction, for one account and brand.
@@ -75,6 +80,12 @@ struct StoreLookups: WriteLookups {
     }
 
     func isEmailChannel(_ channel: ChannelRecord) -> Bool { channel.type == .email }
+
+    func topic(idOrSlug: String) throws -> TopicRecord? {
+        let articles = ArticleRepository(connection: connection)
+        if let id = Int(idOrSlug), let topic = try articles.topic(brandID: brandID, id: id) { return topic }
+        return try articles.topic(brandID: brandID, slug: idOrSlug)
+    }
 }
 
 extension RequestContext {

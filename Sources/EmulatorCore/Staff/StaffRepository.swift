@@ -101,4 +101,11 @@ struct StaffRepository {
         ) { (try $0.string("email"), try $0.optionalString("name")) }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
+
+    /// The account's first staff user (the fixtures' default author).
+    func firstStaffID(accountID: Int) throws -> Int? {
+        try connection.queryOne("SELECT id FROM staff WHERE account_id = ? ORDER BY id LIMIT 1", [accountID]) {
+            $0.int(0)
+        }
+    }
 }

@@ -184,5 +184,37 @@ enum Schema {
                 WHERE contact_id = old.contact_id AND type = 'email'), '') WHERE rowid = old.contact_id;
         END;
         """,
+        // 3: the knowledge base of each brand: topics and articles. An article's search text is its title and body
+        // lower-cased by Swift (Unicode case folding), so `q` is one `instr` over an indexed brand's rows.
+        """
+        CREATE TABLE topics (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (brand_id, slug)
+        ) STRICT;
+        CREATE INDEX topics_by_brand ON topics(brand_id, created_at, id);
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            topic_id INTEGER REFERENCES topics(id) ON DELETE SET NULL,
+            author_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            search_text TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (brand_id, slug)
+        ) STRICT;
+        CREATE INDEX articles_by_brand ON articles(brand_id, created_at DESC, id DESC);
+        CREATE INDEX articles_by_topic ON articles(topic_id, created_at DESC, id DESC);
+        CREATE INDEX articles_by_author ON articles(author_id);
+        """,
     ]
 }

@@ -1,8 +1,8 @@
-/// Conversation slugs (spec §5.3).
+/// Slugs of conversations, articles and topics (spec §5.3): one rule, with its own word for an empty result.
 enum Slug {
     /// Lower-cases the subject, turns each run of characters outside `[a-z0-9]` into one `-`, trims `-` from both
-    /// ends; an empty result is `conversation`.
-    static func base(for subject: String?) -> String {
+    /// ends; an empty result is `empty` (`conversation`, `article`, `topic`).
+    static func base(for subject: String?, empty: String = "conversation") -> String {
         var slug = ""
         var pendingDash = false
         for scalar in (subject ?? "").lowercased().unicodeScalars {
@@ -14,7 +14,7 @@ enum Slug {
                 pendingDash = true
             }
         }
-        return slug.isEmpty ? "conversation" : slug
+        return slug.isEmpty ? empty : slug
     }
 
     /// The base slug (of `subject`, or `base` when given), or the first of `-2`, `-3`, … that `isTaken` says is free.
