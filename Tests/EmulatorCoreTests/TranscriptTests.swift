@@ -346,6 +346,18 @@ import Testing
             "PUT", "articles/glove-sizes", body: #"{"article": {"status": "draft", "topic_id": "orders", "body": ""}}"#),
         api("PUT", "articles/nothing", body: "{}"),
         api("DELETE", "articles/glove-sizes"),
+        // Response templates.
+        api("GET", "response_templates"),
+        api("GET", "response_templates?q=RETURN", as: priya),
+        api("GET", "response_templates/7"),
+        api("GET", "response_templates/7", as: priya),
+        api("GET", "response_templates/8"),
+        api("GET", "response_templates/abc"),
+        api("POST", "response_templates", body: #"{"response_template": {"name": "Quick hello", "body": "Hi!"}}"#),
+        api("POST", "response_templates", body: #"{"response_template": {"is_personal": "maybe"}}"#),
+        api("PUT", "response_templates/1", body: #"{"response_template": {"name": "", "is_personal": 1}}"#),
+        api("GET", "response_templates", as: priya),
+        api("DELETE", "response_templates/1"),
         // The control plane.
         control("GET", "nothing"),
         control("DELETE", "health"),

@@ -35,7 +35,8 @@ struct AccountRepository {
 
     /// Every table, children before parents, so deleting in this order never breaks a foreign key.
     private static let tablesChildFirst = [
-        "articles", "topics", "messages", "conversation_tags", "conversation_data", "conversations", "notes",
+        "response_templates", "response_template_groups", "articles", "topics", "messages", "conversation_tags",
+        "conversation_data", "conversations", "notes",
         "contact_data", "identities", "contacts", "channels", "staff", "brands", "accounts",
     ]
 
@@ -77,6 +78,8 @@ struct AccountRepository {
         let conversations = "SELECT id FROM conversations WHERE brand_id IN (\(brands))"
         let contacts = "SELECT id FROM contacts WHERE account_id = ?1"
         for statement in [
+            "DELETE FROM response_templates WHERE brand_id IN (\(brands))",
+            "DELETE FROM response_template_groups WHERE brand_id IN (\(brands))",
             "DELETE FROM articles WHERE brand_id IN (\(brands))",
             "DELETE FROM topics WHERE brand_id IN (\(brands))",
             "DELETE FROM messages WHERE conversation_id IN (\(conversations))",

@@ -44,7 +44,7 @@ public final class Emulator: Sendable {
             prefix: ["api", "v1"],
             routes: ContactRoutes.routes + IdentityRoutes.routes + NoteRoutes.routes
                 + ConversationRoutes.routes + MessageRoutes.routes + ChannelRoutes.routes
-                + StaffRoutes.routes + ArticleRoutes.routes)
+                + StaffRoutes.routes + ArticleRoutes.routes + ResponseTemplateRoutes.routes)
         // The order in which a client meets the API's checks (spec §1.8): head size, readiness, route and method,
         // authentication and brand, scripted faults, the rate limit, the body size, the JSON body, the handler.
         let api = Pipeline(

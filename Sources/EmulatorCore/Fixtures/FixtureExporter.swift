@@ -69,6 +69,7 @@ struct FixtureExporter {
                 for conversationID in conversationIDs { try conversation(conversationID, into: &writer) }
             }
             try knowledgeBase(brands: brands.map(\.brand), into: &writer)
+            try responseTemplates(brands: brands.map(\.brand), into: &writer)
         }
     }
 
@@ -176,6 +177,28 @@ struct FixtureExporter {
                         writer.field("slug", article.slug)
                         writer.field("created_at", article.createdAt.iso8601)
                         writer.field("updated_at", article.updatedAt.iso8601)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `response_templates` of every brand of the account, each naming its brand, group and owner.
+    private func responseTemplates(brands: [Brand], into writer: inout JSONWriter) throws {
+        let repository = ResponseTemplateRepository(connection: connection)
+        let templates = try brands.map { (brand: $0, templates: try repository.all(brandID: $0.id)) }
+        writer.key("response_templates")
+        writer.array { writer in
+            for (brand, list) in templates {
+                for (template, owner) in list {
+                    writer.object { writer in
+                        writer.field("brand", brand.hostLabel)
+                        writer.field("name", template.name)
+                        writer.field("body", template.body)
+                        writer.field("group", template.group?.name)
+                        writer.key("is_personal")
+                        writer.bool(template.isPersonal)
+                        writer.field("owner", owner)
                     }
                 }
             }

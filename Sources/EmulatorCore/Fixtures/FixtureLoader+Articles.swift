@@ -46,15 +46,8 @@ extension FixtureLoader {
                 }
                 topicID = topic.id
             }
-            let authorID: Int
-            if let authorNode = try article.optional("author") {
-                authorID = try staffID(try authorNode.email(), accountID: accountID, at: authorNode)
-            } else {
-                guard let first = try StaffRepository(connection: connection).firstStaffID(accountID: accountID) else {
-                    throw FixtureError(path: node.path, message: "needs an author: the account has no staff")
-                }
-                authorID = first
-            }
+            let authorID = try staffID(
+                named: try article.optional("author"), orFirstOf: accountID, for: node, as: "author")
             let created = try article.optional("created_at")?.timestamp() ?? now
             let slug: String
             if let given = try article.optional("slug") {

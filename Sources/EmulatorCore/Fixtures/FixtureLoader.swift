@@ -113,6 +113,7 @@ struct FixtureLoader {
             try loadConversation(conversation, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
         }
         try loadKnowledgeBase(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
+        try loadResponseTemplates(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
     }
 
     private func loadContact(_ node: FixtureNode, accountID: Int) throws {
@@ -257,6 +258,18 @@ struct FixtureLoader {
             throw FixtureError(path: node.path + ".brand", message: "\"\(label)\" is not a brand of the account")
         }
         return brandID
+    }
+
+    /// The staff user an entry names by email (`node`), or else the account's first staff user (the default author
+    /// of an article, owner of a template).
+    func staffID(named node: FixtureNode?, orFirstOf accountID: Int, for entry: FixtureNode, as role: String) throws
+        -> Int
+    {
+        if let node { return try staffID(try node.email(), accountID: accountID, at: node) }
+        guard let first = try staff.firstStaffID(accountID: accountID) else {
+            throw FixtureError(path: entry.path, message: "needs an \(role): the account has no staff")
+        }
+        return first
     }
 
     func staffID(_ email: String, accountID: Int, at node: FixtureNode) throws -> Int {

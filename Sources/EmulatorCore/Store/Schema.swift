@@ -216,5 +216,29 @@ enum Schema {
         CREATE INDEX articles_by_topic ON articles(topic_id, created_at DESC, id DESC);
         CREATE INDEX articles_by_author ON articles(author_id);
         """,
+        // 4: response templates of each brand, in groups; a personal template is visible to its owner only.
+        """
+        CREATE TABLE response_template_groups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            UNIQUE (brand_id, name)
+        ) STRICT;
+
+        CREATE TABLE response_templates (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            group_id INTEGER REFERENCES response_template_groups(id) ON DELETE SET NULL,
+            owner_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            sort_name TEXT NOT NULL,
+            body TEXT NOT NULL,
+            search_text TEXT NOT NULL,
+            is_personal INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX response_templates_by_name ON response_templates(brand_id, sort_name, id);
+        CREATE INDEX response_templates_by_owner ON response_templates(owner_id);
+        CREATE INDEX response_templates_by_group ON response_templates(group_id);
+        """,
     ]
 }
