@@ -358,6 +358,14 @@ import Testing
         api("PUT", "response_templates/1", body: #"{"response_template": {"name": "", "is_personal": 1}}"#),
         api("GET", "response_templates", as: priya),
         api("DELETE", "response_templates/1"),
+        // Satisfaction ratings.
+        api("GET", "satisfaction_ratings"),
+        api("GET", "satisfaction_ratings?rating=5&created_after=2026-11-01T00:00:00Z"),
+        api("GET", "satisfaction_ratings?assignee_id=2&updated_before=2026-11-30"),
+        api("GET", "satisfaction_ratings?rating=0&created_before=soon"),
+        api("GET", "satisfaction_ratings", host: "demo-coffee.localhost"),
+        api("GET", "satisfaction_ratings?rating=0", as: priya),
+        api("POST", "satisfaction_ratings", body: "{}"),
         // The control plane.
         control("GET", "nothing"),
         control("DELETE", "health"),

@@ -35,7 +35,8 @@ struct AccountRepository {
 
     /// Every table, children before parents, so deleting in this order never breaks a foreign key.
     private static let tablesChildFirst = [
-        "response_templates", "response_template_groups", "articles", "topics", "messages", "conversation_tags",
+        "satisfaction_ratings", "response_templates", "response_template_groups", "articles", "topics", "messages",
+        "conversation_tags",
         "conversation_data", "conversations", "notes",
         "contact_data", "identities", "contacts", "channels", "staff", "brands", "accounts",
     ]
@@ -78,6 +79,7 @@ struct AccountRepository {
         let conversations = "SELECT id FROM conversations WHERE brand_id IN (\(brands))"
         let contacts = "SELECT id FROM contacts WHERE account_id = ?1"
         for statement in [
+            "DELETE FROM satisfaction_ratings WHERE conversation_id IN (\(conversations))",
             "DELETE FROM response_templates WHERE brand_id IN (\(brands))",
             "DELETE FROM response_template_groups WHERE brand_id IN (\(brands))",
             "DELETE FROM articles WHERE brand_id IN (\(brands))",

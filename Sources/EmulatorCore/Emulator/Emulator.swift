@@ -44,9 +44,11 @@ public final class Emulator: Sendable {
             prefix: ["api", "v1"],
             routes: ContactRoutes.routes + IdentityRoutes.routes + NoteRoutes.routes
                 + ConversationRoutes.routes + MessageRoutes.routes + ChannelRoutes.routes
-                + StaffRoutes.routes + ArticleRoutes.routes + ResponseTemplateRoutes.routes)
+                + StaffRoutes.routes + ArticleRoutes.routes + ResponseTemplateRoutes.routes
+                + SatisfactionRatingRoutes.routes)
         // The order in which a client meets the API's checks (spec §1.8): head size, readiness, route and method,
-        // authentication and brand, scripted faults, the rate limit, the body size, the JSON body, the handler.
+        // authentication and brand, scripted faults, the rate limit, the access_reports permission of the routes that
+        // need it, the body size, the JSON body, the handler.
         let api = Pipeline(
             apiGroup,
             before: [
@@ -56,6 +58,7 @@ public final class Emulator: Sendable {
             context: Authentication(database: database, settings: settings, clock: clock).context(for:),
             after: [
                 FaultInjection(faults: faults, clock: clock), RateLimiting(limiter: rateLimiter, settings: settings),
+                ReportAccess(),
                 BodySizeLimit(), JSONBody(),
             ])
 

@@ -56,6 +56,8 @@ struct FixtureExporter {
                         writer.field("role", member.role)
                         writer.key("admin")
                         writer.bool(member.isAdmin)
+                        writer.key("access_reports")
+                        writer.bool(member.accessReports)
                         writer.field("created_at", member.createdAt.iso8601)
                     }
                 }
@@ -68,8 +70,7 @@ struct FixtureExporter {
             try writer.arrayThrowing { writer in
                 for conversationID in conversationIDs { try conversation(conversationID, into: &writer) }
             }
-            try knowledgeBase(brands: brands.map(\.brand), into: &writer)
-            try responseTemplates(brands: brands.map(\.brand), into: &writer)
+            try brandContents(brands: brands.map(\.brand), into: &writer)
         }
     }
 
@@ -144,64 +145,65 @@ struct FixtureExporter {
         }
     }
 
-    /// `topics` and `articles` of every brand of the account, each naming its brand.
-    private func knowledgeBase(brands: [Brand], into writer: inout JSONWriter) throws {
-        let repository = ArticleRepository(connection: connection)
-        let topics = try brands.map { (brand: $0, topics: try repository.allTopics(brandID: $0.id)) }
-        let articles = try brands.map { (brand: $0, articles: try repository.allArticles(brandID: $0.id)) }
-        writer.key("topics")
+    /// `key`: the records `load` finds in each brand of the account, each entry naming its brand first.
+    private func perBrand<Record>(
+        _ key: String, _ brands: [Brand], into writer: inout JSONWriter, load: (Int) throws -> [Record],
+        write: (inout JSONWriter, Record) -> Void
+    ) throws {
+        let lists = try brands.map { (label: $0.hostLabel, records: try load($0.id)) }
+        writer.key(key)
         writer.array { writer in
-            for (brand, list) in topics {
-                for topic in list {
+            for (label, records) in lists {
+                for record in records {
                     writer.object { writer in
-                        writer.field("brand", brand.hostLabel)
-                        writer.field("name", topic.name)
-                        writer.field("slug", topic.slug)
-                        writer.field("created_at", topic.createdAt.iso8601)
-                        writer.field("updated_at", topic.updatedAt.iso8601)
-                    }
-                }
-            }
-        }
-        writer.key("articles")
-        writer.array { writer in
-            for (brand, list) in articles {
-                for article in list {
-                    writer.object { writer in
-                        writer.field("brand", brand.hostLabel)
-                        writer.field("title", article.title)
-                        writer.field("body", article.body)
-                        writer.field("status", article.status.rawValue)
-                        writer.field("topic", article.topic?.slug)
-                        writer.field("author", article.author.email)
-                        writer.field("slug", article.slug)
-                        writer.field("created_at", article.createdAt.iso8601)
-                        writer.field("updated_at", article.updatedAt.iso8601)
+                        writer.field("brand", label)
+                        write(&writer, record)
                     }
                 }
             }
         }
     }
 
-    /// `response_templates` of every brand of the account, each naming its brand, group and owner.
-    private func responseTemplates(brands: [Brand], into writer: inout JSONWriter) throws {
-        let repository = ResponseTemplateRepository(connection: connection)
-        let templates = try brands.map { (brand: $0, templates: try repository.all(brandID: $0.id)) }
-        writer.key("response_templates")
-        writer.array { writer in
-            for (brand, list) in templates {
-                for (template, owner) in list {
-                    writer.object { writer in
-                        writer.field("brand", brand.hostLabel)
-                        writer.field("name", template.name)
-                        writer.field("body", template.body)
-                        writer.field("group", template.group?.name)
-                        writer.key("is_personal")
-                        writer.bool(template.isPersonal)
-                        writer.field("owner", owner)
-                    }
-                }
-            }
+    /// `topics`, `articles`, `response_templates` and `satisfaction_ratings` of every brand of the account.
+    private func brandContents(brands: [Brand], into writer: inout JSONWriter) throws {
+        let articles = ArticleRepository(connection: connection)
+        try perBrand("topics", brands, into: &writer, load: articles.allTopics(brandID:)) { writer, topic in
+            writer.field("name", topic.name)
+            writer.field("slug", topic.slug)
+            writer.field("created_at", topic.createdAt.iso8601)
+            writer.field("updated_at", topic.updatedAt.iso8601)
+        }
+        try perBrand("articles", brands, into: &writer, load: articles.allArticles(brandID:)) { writer, article in
+            writer.field("title", article.title)
+            writer.field("body", article.body)
+            writer.field("status", article.status.rawValue)
+            writer.field("topic", article.topic?.slug)
+            writer.field("author", article.author.email)
+            writer.field("slug", article.slug)
+            writer.field("created_at", article.createdAt.iso8601)
+            writer.field("updated_at", article.updatedAt.iso8601)
+        }
+        try perBrand(
+            "response_templates", brands, into: &writer,
+            load: ResponseTemplateRepository(connection: connection).all(brandID:)
+        ) { writer, entry in
+            writer.field("name", entry.template.name)
+            writer.field("body", entry.template.body)
+            writer.field("group", entry.template.group?.name)
+            writer.key("is_personal")
+            writer.bool(entry.template.isPersonal)
+            writer.field("owner", entry.ownerEmail)
+        }
+        try perBrand(
+            "satisfaction_ratings", brands, into: &writer,
+            load: SatisfactionRatingRepository(connection: connection).all(brandID:)
+        ) { writer, entry in
+            writer.field("conversation", entry.conversation)
+            writer.field("rating", entry.rating.rating)
+            writer.field("comment", entry.rating.comment)
+            writer.field("assignee", entry.assignee)
+            writer.field("created_at", entry.rating.createdAt.iso8601)
+            writer.field("updated_at", entry.rating.updatedAt.iso8601)
         }
     }
 

@@ -100,10 +100,13 @@ struct FixtureLoader {
             let (token, password) = (try staff.optional("token")?.string(), try staff.optional("password")?.string())
             let role = try staff.optional("role")?.string() ?? (admin ? "Administrator" : "Staff")
             let created = try staff.optional("created_at")?.timestamp() ?? now
-            _ = try mappingConstraints(at: staffNode) {
+            let staffID = try mappingConstraints(at: staffNode) {
                 try self.staff.insert(
                     accountID: accountID, name: name, email: email, token: token, password: password, role: role,
                     isAdmin: admin, createdAt: created)
+            }
+            if let reports = try staff.optional("access_reports")?.bool() {
+                try self.staff.setAccessReports(staffID: staffID, reports)
             }
         }
         for contact in try account.optional("contacts")?.array() ?? [] {
@@ -114,6 +117,7 @@ struct FixtureLoader {
         }
         try loadKnowledgeBase(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
         try loadResponseTemplates(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
+        try loadSatisfactionRatings(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
     }
 
     private func loadContact(_ node: FixtureNode, accountID: Int) throws {

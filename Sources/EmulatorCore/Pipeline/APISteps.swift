@@ -81,6 +81,16 @@ struct RateLimiting: Middleware {
     }
 }
 
+/// The `access_reports` permission of routes marked as needing it (ratings, reports): a staff user without it is
+/// 403 `{"error":"Forbidden"}`, after the rate limit and before the body and the query are read.
+struct ReportAccess: Middleware {
+    func respond(to context: RequestContext, next: @escaping Responder<RequestContext>) throws -> HTTPResponse {
+        let needed = (try? context.exchange.route.get())?.options.contains(.needsReportAccess) ?? false
+        if needed, !context.staff.accessReports { throw APIError.forbidden }
+        return try next(context)
+    }
+}
+
 /// The body as a JSON object, merged with the query into the request's parameters. An empty body is `{}` (spec
 /// §1.5); anything else must be a JSON object (400).
 struct JSONBody: Middleware {

@@ -37,6 +37,8 @@ struct RouteOptions: OptionSet, Sendable {
     static let availableWhileStarting = RouteOptions(rawValue: 1 << 0)
     /// Answered without the control plane's admin token: the health check and the OpenAPI document.
     static let withoutAdminToken = RouteOptions(rawValue: 1 << 1)
+    /// Needs a staff user with the `access_reports` permission (satisfaction ratings, reports): 403 otherwise.
+    static let needsReportAccess = RouteOptions(rawValue: 1 << 2)
 }
 
 /// A route's path pattern with the methods it serves, its body limit and options: everything matching needs, and

@@ -17,6 +17,8 @@ struct StaffUser: Sendable {
     let accountID: Int
     let name: String?
     let email: String
+    /// May read satisfaction ratings and reports: administrators, unless the fixtures said otherwise.
+    let accessReports: Bool
 }
 
 /// A staff user as the fixtures format holds it: with the secrets the API never shows.
@@ -27,5 +29,6 @@ struct StaffFixture: Sendable {
     let password: String?
     let role: String
     let isAdmin: Bool
+    let accessReports: Bool
     let createdAt: Timestamp
 }

@@ -28,12 +28,16 @@ struct StaffRepository {
 
     /// The staff user with this login and its API token (nil when it has none), for authentication.
     func credentials(login: String) throws -> (StaffUser, token: String?)? {
-        try connection.queryOne("SELECT id, account_id, name, email, api_token FROM staff WHERE email = ?", [login]) {
-            row in
+        try connection.queryOne(
+            """
+            SELECT id, account_id, name, email, api_token, coalesce(access_reports, is_admin) AS access_reports
+            FROM staff WHERE email = ?
+            """, [login]
+        ) { row in
             (
                 StaffUser(
                     id: try row.int("id"), accountID: try row.int("account_id"), name: try row.optionalString("name"),
-                    email: try row.string("email")),
+                    email: try row.string("email"), accessReports: try row.bool("access_reports")),
                 try row.optionalString("api_token")
             )
         }
@@ -73,14 +77,16 @@ struct StaffRepository {
     func fixtures(accountID: Int) throws -> [StaffFixture] {
         try connection.query(
             """
-            SELECT name, email, api_token, password, role_name, is_admin, created_at FROM staff
-            WHERE account_id = ? ORDER BY id
+            SELECT name, email, api_token, password, role_name, is_admin, created_at,
+                coalesce(access_reports, is_admin) AS access_reports
+            FROM staff WHERE account_id = ? ORDER BY id
             """, [accountID]
         ) { row in
             StaffFixture(
                 name: try row.optionalString("name"), email: try row.string("email"),
                 token: try row.optionalString("api_token"), password: try row.optionalString("password"),
                 role: try row.string("role_name"), isAdmin: try row.bool("is_admin"),
+                accessReports: try row.bool("access_reports"),
                 createdAt: Timestamp(milliseconds: try row.int64("created_at")))
         }
     }
@@ -107,5 +113,10 @@ struct StaffRepository {
         try connection.queryOne("SELECT id FROM staff WHERE account_id = ? ORDER BY id LIMIT 1", [accountID]) {
             $0.int(0)
         }
+    }
+
+    /// Sets whether the staff user may read ratings and reports (nil: as an administrator does).
+    func setAccessReports(staffID: Int, _ allowed: Bool?) throws {
+        try connection.execute("UPDATE staff SET access_reports = ? WHERE id = ?", [allowed, staffID])
     }
 }

@@ -240,5 +240,23 @@ enum Schema {
         CREATE INDEX response_templates_by_owner ON response_templates(owner_id);
         CREATE INDEX response_templates_by_group ON response_templates(group_id);
         """,
+        // 5: satisfaction ratings of conversations (a rating follows its conversation's brand), and the
+        // access_reports permission of staff users (NULL: an administrator has it, nobody else).
+        """
+        ALTER TABLE staff ADD COLUMN access_reports INTEGER;
+
+        CREATE TABLE satisfaction_ratings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+            comment TEXT,
+            assignee_id INTEGER REFERENCES staff(id) ON DELETE SET NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX satisfaction_ratings_by_conversation ON satisfaction_ratings(conversation_id);
+        CREATE INDEX satisfaction_ratings_by_created ON satisfaction_ratings(created_at DESC, id DESC);
+        CREATE INDEX satisfaction_ratings_by_assignee ON satisfaction_ratings(assignee_id);
+        """,
     ]
 }
