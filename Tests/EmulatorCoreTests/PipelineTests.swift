@@ -8,7 +8,10 @@ import Testing
 /// what a latency fault hands the HTTP layer. (The end-to-end suites cover the same over real HTTP.)
 @Suite struct PipelineTests {
     /// A started emulator on an in-memory database with the Acme fixtures and a fixed clock.
-    static func emulator(_ configure: (inout EmulatorConfiguration) -> Void = { _ in }) throws -> Emulator {
+    static func emulator(
+        logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        _ configure: (inout EmulatorConfiguration) -> Void = { _ in }
+    ) throws -> Emulator {
         var configuration = EmulatorConfiguration()
         configuration.databasePath = ":memory:"
         configuration.login = "jane@acme-store.com"
@@ -16,8 +19,7 @@ import Testing
         configuration.brand = "acme"
         configure(&configuration)
         let emulator = try Emulator(
-            configuration: configuration, environment: EmulatorEnvironment { testEpoch },
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            configuration: configuration, environment: EmulatorEnvironment { testEpoch }, logger: logger)
         try emulator.start(fixtures: Array(TestFixtures.acme.utf8))
         return emulator
     }
@@ -131,15 +133,7 @@ import Testing
     @Test("an unknown brand is Re:amaze's bare 404 to the client, with its reason in the log (info) and the journal")
     func unknownBrandIsExplained() throws {
         let records = LogRecords()
-        var configuration = EmulatorConfiguration()
-        configuration.databasePath = ":memory:"
-        configuration.login = "jane@acme-store.com"
-        configuration.token = "9f2c1e7d4b6a"
-        configuration.brand = "acme"
-        let emulator = try Emulator(
-            configuration: configuration, environment: EmulatorEnvironment { testEpoch },
-            logger: Logger(label: "test") { _ in CapturingLogHandler(records: records) })
-        try emulator.start(fixtures: Array(TestFixtures.acme.utf8))
+        let emulator = try Self.emulator(logger: Logger(label: "test") { _ in CapturingLogHandler(records: records) })
         defer { emulator.close() }
         let (status, body) = Self.answer(emulator, Self.request("GET", "/api/v1/contacts", host: "nope.reamaze.io"))
         #expect(status == 404)

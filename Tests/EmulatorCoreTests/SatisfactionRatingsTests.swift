@@ -103,4 +103,16 @@ import Testing
             #expect(imported.text == state.text)
         }
     }
+
+    @Test("the administrator a new tenant gets has access_reports and reads its ratings")
+    func tenantAdministratorHasAccess() async throws {
+        try await withEmulator(fixtures: Self.fixtures) { emulator in
+            let created = try await emulator.control("POST", "accounts", #"{"token": "tenant-token"}"#).object()
+            let login = try #require(created["login"] as? String)
+            let admin = emulator.client(
+                login: login, token: "tenant-token", host: "\(created["brand"] ?? "").localhost")
+            let ratings = try await admin.get("/satisfaction_ratings")
+            #expect(ratings.status == 200, "\(ratings.text)")
+        }
+    }
 }

@@ -20,11 +20,9 @@ enum ContactRoutes {
 
     /// `GET /contacts/{identifier}`: one bare contact (§2.4).
     static func show(_ context: RequestContext) throws -> HTTPResponse {
-        let contact = try context.database.read { connection in
+        try context.show({ connection in
             try ContactRepository(connection: connection).load(contactID: try context.contactID(in: connection))
-        }
-        guard let contact else { throw APIError.notFound }
-        return JSONResponse.make { $0.contact(contact) }
+        }) { $0.contact($1) }
     }
 
     /// `POST /contacts`: creates a contact with its email and mobile identities, data and notes (§2.5).

@@ -52,12 +52,11 @@ enum ConversationRoutes {
 
     /// One bare conversation, by slug, numeric id, reference id or origin id (§5.5).
     static func show(_ context: RequestContext) throws -> HTTPResponse {
-        let conversation = try context.database.read { connection in
-            let repository = ConversationRepository(connection: connection)
-            return try repository.load(conversationID: try conversationID(context, connection))
-        }
-        guard let conversation else { throw APIError.notFound }
-        return JSONResponse.make { $0.conversation(conversation, permaBase: context.permaBase) }
+        let base = context.permaBase
+        return try context.show({ connection in
+            try ConversationRepository(connection: connection).load(
+                conversationID: try conversationID(context, connection))
+        }) { $0.conversation($1, permaBase: base) }
     }
 
     /// Resolves the path's conversation (§5.5); `id_type` is honoured on every conversation route.
