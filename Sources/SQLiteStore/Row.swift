@@ -25,6 +25,16 @@ public struct Row {
         return value
     }
 
+    /// The named text column as a value of an enumeration stored by its raw value (an incident or system status).
+    /// - Throws: ``SQLiteError`` when there is no such column, it is NULL, or it holds no case of `type`
+    ///   (`SQLITE_MISMATCH`).
+    public func string<Value: RawRepresentable>(_ name: String, as type: Value.Type) throws -> Value
+    where Value.RawValue == String {
+        let raw = try string(name)
+        guard let value = Value(rawValue: raw) else { throw SQLiteError.mismatch("\(name) \(raw) is no \(type)") }
+        return value
+    }
+
     /// The integer in the named column, or nil for NULL.
     public func optionalInt(_ name: String) throws -> Int? { optionalInt(try index(name)) }
 

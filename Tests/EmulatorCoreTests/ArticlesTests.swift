@@ -195,27 +195,18 @@ import Testing
     func fixtureErrors() async throws {
         let taken = Self.fixtures.replacingOccurrences(
             of: #"{"name": "Returns & Refunds", "slug": "returns""#, with: #"{"name": "Returns", "slug": "shipping""#)
-        #expect(throws: (any Error).self) { try Self.load(taken) }
+        #expect(throws: (any Error).self) { try TestFixtures.load(taken) }
         do {
-            try Self.load(taken)
+            try TestFixtures.load(taken)
         } catch {
-            #expect("\(error)" == #"$.accounts[0].topics[1].slug: "shipping" is taken in the brand"#)
+            #expect("\(error)" == #"$.accounts[0].topics[1].slug: has already been taken"#)
         }
         let unknown = Self.fixtures.replacingOccurrences(of: #""topic": "returns""#, with: #""topic": "nope""#)
         do {
-            try Self.load(unknown)
+            try TestFixtures.load(unknown)
             Issue.record("loaded fixtures with an unknown topic")
         } catch {
             #expect("\(error)" == #"$.accounts[0].articles[1].topic: "nope" is not a topic of the brand"#)
         }
-    }
-
-    static func load(_ fixtures: String) throws {
-        var configuration = EmulatorConfiguration()
-        configuration.databasePath = ":memory:"
-        let emulator = try Emulator(
-            configuration: configuration, logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        defer { emulator.close() }
-        try emulator.start(fixtures: Array(fixtures.utf8))
     }
 }

@@ -35,9 +35,9 @@ struct AccountRepository {
 
     /// Every table, children before parents, so deleting in this order never breaks a foreign key.
     private static let tablesChildFirst = [
-        "satisfaction_ratings", "response_templates", "response_template_groups", "articles", "topics", "messages",
-        "conversation_tags",
-        "conversation_data", "conversations", "notes",
+        "satisfaction_ratings", "incidents_systems", "incident_updates", "incidents", "systems", "response_templates",
+        "response_template_groups", "articles", "topics", "messages", "conversation_tags", "conversation_data",
+        "conversations", "notes",
         "contact_data", "identities", "contacts", "channels", "staff", "brands", "accounts",
     ]
 
@@ -80,6 +80,10 @@ struct AccountRepository {
         let contacts = "SELECT id FROM contacts WHERE account_id = ?1"
         for statement in [
             "DELETE FROM satisfaction_ratings WHERE conversation_id IN (\(conversations))",
+            "DELETE FROM incidents_systems WHERE incident_id IN (SELECT id FROM incidents WHERE brand_id IN (\(brands)))",
+            "DELETE FROM incident_updates WHERE incident_id IN (SELECT id FROM incidents WHERE brand_id IN (\(brands)))",
+            "DELETE FROM incidents WHERE brand_id IN (\(brands))",
+            "DELETE FROM systems WHERE brand_id IN (\(brands))",
             "DELETE FROM response_templates WHERE brand_id IN (\(brands))",
             "DELETE FROM response_template_groups WHERE brand_id IN (\(brands))",
             "DELETE FROM articles WHERE brand_id IN (\(brands))",

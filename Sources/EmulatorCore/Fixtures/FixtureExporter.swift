@@ -164,7 +164,8 @@ struct FixtureExporter {
         }
     }
 
-    /// `topics`, `articles`, `response_templates` and `satisfaction_ratings` of every brand of the account.
+    /// `topics`, `articles`, `response_templates`, `systems`, `incidents` and `satisfaction_ratings` of every brand of
+    /// the account.
     private func brandContents(brands: [Brand], into writer: inout JSONWriter) throws {
         let articles = ArticleRepository(connection: connection)
         try perBrand("topics", brands, into: &writer, load: articles.allTopics(brandID:)) { writer, topic in
@@ -193,6 +194,38 @@ struct FixtureExporter {
             writer.key("is_personal")
             writer.bool(entry.template.isPersonal)
             writer.field("owner", entry.ownerEmail)
+        }
+        let statusPage = StatusPageRepository(connection: connection)
+        try perBrand("systems", brands, into: &writer, load: statusPage.systems(brandID:)) { writer, system in
+            writer.field("title", system.title)
+            writer.field("created_at", system.createdAt.iso8601)
+            writer.field("updated_at", system.updatedAt.iso8601)
+        }
+        try perBrand("incidents", brands, into: &writer, load: statusPage.allIncidents(brandID:)) { writer, incident in
+            writer.field("title", incident.title)
+            writer.field("external_url", incident.externalURL)
+            writer.field("created_at", incident.createdAt.iso8601)
+            writer.field("updated_at", incident.updatedAt.iso8601)
+            writer.key("updates")
+            // Oldest first, so that loading them again gives them ids in the same order.
+            writer.array { writer in
+                for update in incident.updates.reversed() {
+                    writer.object { writer in
+                        writer.field("status", update.status.rawValue)
+                        writer.field("message", update.message)
+                        writer.field("created_at", update.createdAt.iso8601)
+                    }
+                }
+            }
+            writer.key("systems")
+            writer.array { writer in
+                for link in incident.systems {
+                    writer.object { writer in
+                        writer.field("system", link.systemTitle)
+                        writer.field("status", link.status.rawValue)
+                    }
+                }
+            }
         }
         try perBrand(
             "satisfaction_ratings", brands, into: &writer,

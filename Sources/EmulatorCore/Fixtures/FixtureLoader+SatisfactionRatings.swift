@@ -1,34 +1,25 @@
-/// The fixtures format's `satisfaction_ratings` in each account entry: `{"conversation" (a slug of the entry's brand),
-/// "rating" (1 to 5), "comment"?, "assignee"? (a staff email; default the conversation's assignee), "created_at"?,
-/// "updated_at"? (default created_at), "brand"?}`, loaded last.
 extension FixtureLoader {
-    func loadSatisfactionRatings(
-        _ account: FixtureObject, accountID: Int, brandIDs: [String: Int], defaultBrand: FixtureNode
-    ) throws {
-        let repository = SatisfactionRatingRepository(connection: connection)
+    /// `{"conversation" (a slug of the brand), "rating" (1 to 5), "comment"?, "assignee"? (a staff email; default the
+    /// conversation's assignee), "created_at"?, "updated_at"? (default created_at)}`.
+    func insertSatisfactionRating(_ entry: FixtureObject, brandID: Int, accountID: Int) throws -> Int {
         let conversations = ConversationRepository(connection: connection)
-        for node in try account.optional("satisfaction_ratings")?.array() ?? [] {
-            let entry = try node.object()
-            let brandID = try brandID(of: entry, at: node, brandIDs: brandIDs, defaultBrand: defaultBrand)
-            let conversationNode = try entry.required("conversation")
-            let slug = try conversationNode.string()
-            guard let conversationID = try conversations.conversationID(brandID: brandID, slug: slug),
-                let conversation = try conversations.load(conversationID: conversationID)
-            else {
-                throw FixtureError(
-                    path: conversationNode.path, message: "\"\(slug)\" is not a conversation of the brand")
-            }
-            let ratingNode = try entry.required("rating")
-            let rating = try ratingNode.int()
-            guard (1...5).contains(rating) else { throw FixtureError(path: ratingNode.path, message: "must be 1 to 5") }
-            let assigneeID =
-                try entry.optional("assignee").map { try staffID(try $0.email(), accountID: accountID, at: $0) }
-                ?? conversation.assignee?.id
-            let created = try entry.optional("created_at")?.timestamp() ?? now
-            _ = try repository.insert(
-                conversationID: conversationID, rating: rating, comment: try entry.optional("comment")?.string(),
-                assigneeID: assigneeID, createdAt: created,
-                updatedAt: try entry.optional("updated_at")?.timestamp() ?? created)
+        let conversationNode = try entry.required("conversation")
+        let slug = try conversationNode.string()
+        guard let conversationID = try conversations.conversationID(brandID: brandID, slug: slug),
+            let conversation = try conversations.load(conversationID: conversationID)
+        else {
+            throw FixtureError(path: conversationNode.path, message: "\"\(slug)\" is not a conversation of the brand")
         }
+        let ratingNode = try entry.required("rating")
+        let rating = try ratingNode.int()
+        guard (1...5).contains(rating) else { throw FixtureError(path: ratingNode.path, message: "must be 1 to 5") }
+        let assigneeID =
+            try entry.optional("assignee").map { try staffID(try $0.email(), accountID: accountID, at: $0) }
+            ?? conversation.assignee?.id
+        let created = try entry.optional("created_at")?.timestamp() ?? now
+        return try SatisfactionRatingRepository(connection: connection).insert(
+            conversationID: conversationID, rating: rating, comment: try entry.optional("comment")?.string(),
+            assigneeID: assigneeID, createdAt: created,
+            updatedAt: try entry.optional("updated_at")?.timestamp() ?? created)
     }
 }

@@ -7,9 +7,24 @@ public struct FixtureError: Error, CustomStringConvertible, Sendable {
     public let path: String
     /// What is wrong there.
     public let message: String
+    /// A value that must be unique is taken (the seeding routes answer 409 for it, 422 for the others).
+    let isConflict: Bool
 
-    /// `path: message`.
-    public var description: String { "\(path): \(message)" }
+    init(path: String, message: String) {
+        (self.path, self.message, isConflict) = (path, message, false)
+    }
+
+    /// The value at `path` must be unique and is taken.
+    static func taken(_ path: String) -> FixtureError {
+        FixtureError(path: path, message: "has already been taken", conflict: true)
+    }
+
+    private init(path: String, message: String, conflict: Bool) {
+        (self.path, self.message, isConflict) = (path, message, conflict)
+    }
+
+    /// `path: message` (just the message for the entry itself, when it is a whole body).
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
 /// Loads the fixtures format (README, "Fixtures") into the store in one transaction: all of it, or nothing.
@@ -69,45 +84,12 @@ struct FixtureLoader {
         guard !brands.isEmpty else { throw FixtureError(path: node.path + ".brands", message: "needs a brand") }
         for (index, brandNode) in brands.enumerated() {
             let brand = try brandNode.object()
-            let label = try brand.required("host").string().lowercased()
             let isDefault = try brand.optional("default")?.bool() ?? (index == 0)
-            let brandName = try brand.required("name").string()
-            let url = try brand.required("url").string()
-            let brandID = try mappingConstraints(at: brandNode) {
-                try BrandRepository(connection: connection).insert(
-                    accountID: accountID, name: brandName, hostLabel: label, url: url, isDefault: isDefault)
-            }
+            let (brandID, label) = try insertBrand(brand, accountID: accountID, isDefault: isDefault)
             brandIDs[label] = brandID
-            for channelNode in try brand.optional("channels")?.array() ?? [] {
-                let channel = try channelNode.object()
-                let email = try channel.required("email").email()
-                let slug = try channel.optional("slug")?.string() ?? String(email.prefix { $0 != "@" })
-                let created = try channel.optional("created_at")?.timestamp() ?? now
-                let channelName = try channel.required("name").string()
-                let type = ChannelType(rawValue: try channel.optional("channel")?.int() ?? ChannelType.email.rawValue)
-                let visibility = try channel.optional("visibility")?.int() ?? 1
-                _ = try mappingConstraints(at: channelNode) {
-                    try ChannelRepository(connection: connection).insert(
-                        brandID: brandID, name: channelName, slug: slug, email: email, type: type,
-                        visibility: visibility, createdAt: created)
-                }
-            }
         }
         for staffNode in try account.optional("staff")?.array() ?? [] {
-            let staff = try staffNode.object()
-            let admin = try staff.optional("admin")?.bool() ?? false
-            let (name, email) = (try staff.optional("name")?.string(), try staff.required("email").email())
-            let (token, password) = (try staff.optional("token")?.string(), try staff.optional("password")?.string())
-            let role = try staff.optional("role")?.string() ?? (admin ? "Administrator" : "Staff")
-            let created = try staff.optional("created_at")?.timestamp() ?? now
-            let staffID = try mappingConstraints(at: staffNode) {
-                try self.staff.insert(
-                    accountID: accountID, name: name, email: email, token: token, password: password, role: role,
-                    isAdmin: admin, createdAt: created)
-            }
-            if let reports = try staff.optional("access_reports")?.bool() {
-                try self.staff.setAccessReports(staffID: staffID, reports)
-            }
+            _ = try insertStaff(try staffNode.object(), accountID: accountID)
         }
         for contact in try account.optional("contacts")?.array() ?? [] {
             try loadContact(contact, accountID: accountID)
@@ -115,9 +97,62 @@ struct FixtureLoader {
         for conversation in try account.optional("conversations")?.array() ?? [] {
             try loadConversation(conversation, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
         }
-        try loadKnowledgeBase(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
-        try loadResponseTemplates(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
-        try loadSatisfactionRatings(account, accountID: accountID, brandIDs: brandIDs, defaultBrand: brands[0])
+        for kind in BrandEntryKind.loadedAfterConversations {
+            for entryNode in try account.optional(kind.rawValue)?.array() ?? [] {
+                let entry = try entryNode.object()
+                let brandID = try brandID(of: entry, at: entryNode, brandIDs: brandIDs, defaultBrand: brands[0])
+                _ = try insert(kind, entry, brandID: brandID, accountID: accountID)
+            }
+        }
+    }
+
+    /// A brand entry `{"name", "host", "url", "channels"?}` with its channels; returns its id and host label.
+    func insertBrand(_ brand: FixtureObject, accountID: Int, isDefault: Bool) throws -> (id: Int, label: String) {
+        let hostNode = try brand.required("host")
+        let label = try hostNode.string().lowercased()
+        let brands = BrandRepository(connection: connection)
+        if try brands.hostLabelTaken(label) { throw FixtureError.taken(hostNode.path) }
+        let brandID = try brands.insert(
+            accountID: accountID, name: try brand.required("name").string(), hostLabel: label,
+            url: try brand.required("url").string(), isDefault: isDefault)
+        for channelNode in try brand.optional("channels")?.array() ?? [] {
+            _ = try insertChannel(try channelNode.object(), brandID: brandID)
+        }
+        return (brandID, label)
+    }
+
+    /// A channel entry `{"name", "email", "slug"?, "channel"?, "visibility"?, "created_at"?}`.
+    func insertChannel(_ channel: FixtureObject, brandID: Int) throws -> Int {
+        let email = try channel.required("email").email()
+        let slugNode = try channel.optional("slug")
+        let slug = try slugNode?.string() ?? String(email.prefix { $0 != "@" })
+        let repository = ChannelRepository(connection: connection)
+        if try repository.channel(brandID: brandID, slug: slug) != nil {
+            throw FixtureError.taken(slugNode?.path ?? channel.child("slug"))
+        }
+        let type = ChannelType(rawValue: try channel.optional("channel")?.int() ?? ChannelType.email.rawValue)
+        return try repository.insert(
+            brandID: brandID, name: try channel.required("name").string(), slug: slug, email: email, type: type,
+            visibility: try channel.optional("visibility")?.int() ?? 1,
+            createdAt: try channel.optional("created_at")?.timestamp() ?? now)
+    }
+
+    /// A staff entry `{"name"?, "email", "token"?, "password"?, "role"?, "admin"?, "access_reports"?,
+    /// "created_at"?}`.
+    func insertStaff(_ staff: FixtureObject, accountID: Int) throws -> Int {
+        let admin = try staff.optional("admin")?.bool() ?? false
+        let emailNode = try staff.required("email")
+        let email = try emailNode.email()
+        if try self.staff.emailTaken(email) { throw FixtureError.taken(emailNode.path) }
+        let staffID = try self.staff.insert(
+            accountID: accountID, name: try staff.optional("name")?.string(), email: email,
+            token: try staff.optional("token")?.string(), password: try staff.optional("password")?.string(),
+            role: try staff.optional("role")?.string() ?? (admin ? "Administrator" : "Staff"), isAdmin: admin,
+            createdAt: try staff.optional("created_at")?.timestamp() ?? now)
+        if let reports = try staff.optional("access_reports")?.bool() {
+            try self.staff.setAccessReports(staffID: staffID, reports)
+        }
+        return staffID
     }
 
     private func loadContact(_ node: FixtureNode, accountID: Int) throws {
@@ -266,7 +301,7 @@ struct FixtureLoader {
 
     /// The staff user an entry names by email (`node`), or else the account's first staff user (the default author
     /// of an article, owner of a template).
-    func staffID(named node: FixtureNode?, orFirstOf accountID: Int, for entry: FixtureNode, as role: String) throws
+    func staffID(named node: FixtureNode?, orFirstOf accountID: Int, for entry: FixtureObject, as role: String) throws
         -> Int
     {
         if let node { return try staffID(try node.email(), accountID: accountID, at: node) }
@@ -376,11 +411,14 @@ struct FixtureObject {
 
     func optional(_ key: String) throws -> FixtureNode? {
         guard let value = object[key], !value.isNull else { return nil }
-        return FixtureNode(value: value, path: "\(path).\(key)")
+        return FixtureNode(value: value, path: child(key))
     }
 
+    /// The path of a key of this object (the bare key when the object is a whole request body).
+    func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
     func required(_ key: String) throws -> FixtureNode {
-        guard let node = try optional(key) else { throw FixtureError(path: "\(path).\(key)", message: "is required") }
+        guard let node = try optional(key) else { throw FixtureError(path: child(key), message: "is required") }
         return node
     }
 }

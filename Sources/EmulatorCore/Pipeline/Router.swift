@@ -22,6 +22,16 @@ struct PathParameters: Sendable, Equatable {
         guard let value = values[name] else { throw MissingPathParameter(name: name) }
         return value
     }
+
+    /// The parameter as an internal id: nil unless it is all ASCII decimal digits (no sign, no spaces), so that an id
+    /// nobody can have is a 404 like an unknown one.
+    func decimalID(_ name: String) throws -> Int? {
+        let given = try require(name)
+        guard !given.isEmpty, given.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        return Int(given)
+    }
 }
 
 /// A handler asked for a path parameter its route does not capture.

@@ -14,6 +14,8 @@ protocol WriteLookups {
     associatedtype BrandReference
     /// What a topic's id or slug resolves to.
     associatedtype TopicReference
+    /// What a status-page system's id resolves to.
+    associatedtype SystemReference
 
     /// The staff user of the request's account with this email.
     func staff(email: String) throws -> StaffReference?
@@ -31,6 +33,8 @@ protocol WriteLookups {
     func isEmailChannel(_ channel: ChannelReference) -> Bool
     /// The topic of the write's brand with this internal id (an integer) or slug.
     func topic(idOrSlug: String) throws -> TopicReference?
+    /// The status-page system of the write's brand with this internal id.
+    func system(id: Int) throws -> SystemReference?
 }
 
 /// The body alone, before the write transaction: nothing is taken and every reference names itself, so every rule
@@ -44,6 +48,7 @@ struct BodyOnly: WriteLookups {
     func channel(in brand: String?, slug: String) -> String? { slug }
     func isEmailChannel(_ channel: String) -> Bool { true }
     func topic(idOrSlug: String) -> String? { idOrSlug }
+    func system(id: Int) -> Int? { id }
 }
 
 /// The store, inside a transaction, for one account and brand.
@@ -85,6 +90,10 @@ struct StoreLookups: WriteLookups {
         let articles = ArticleRepository(connection: connection)
         if let id = Int(idOrSlug), let topic = try articles.topic(brandID: brandID, id: id) { return topic }
         return try articles.topic(brandID: brandID, slug: idOrSlug)
+    }
+
+    func system(id: Int) throws -> Int? {
+        try StatusPageRepository(connection: connection).systemID(brandID: brandID, id: id)
     }
 }
 

@@ -64,8 +64,7 @@ enum ResponseTemplateRoutes {
     private static func visibleTemplate(_ context: RequestContext, _ connection: Connection) throws
         -> ResponseTemplateRecord?
     {
-        let given = try context.pathParameters.require("id")
-        guard !given.isEmpty, given.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int(given) else { return nil }
+        guard let id = try context.pathParameters.decimalID("id") else { return nil }
         return try ResponseTemplateRepository(connection: connection).template(
             id: id, brandID: context.brand.id, viewerID: context.staff.id)
     }

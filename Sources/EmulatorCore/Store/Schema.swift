@@ -258,5 +258,46 @@ enum Schema {
         CREATE INDEX satisfaction_ratings_by_created ON satisfaction_ratings(created_at DESC, id DESC);
         CREATE INDEX satisfaction_ratings_by_assignee ON satisfaction_ratings(assignee_id);
         """,
+        // 6: the status page of each brand: systems, incidents with their updates, and the links between them. An
+        // incident's status is its latest update's; a system's, its active incidents' most severe link status.
+        """
+        CREATE TABLE systems (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (brand_id, title)
+        ) STRICT;
+        CREATE INDEX systems_by_brand ON systems(brand_id, created_at, id);
+
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            external_url TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX incidents_by_brand ON incidents(brand_id, created_at DESC, id DESC);
+
+        CREATE TABLE incident_updates (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            message TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX incident_updates_by_incident ON incident_updates(incident_id, created_at DESC, id DESC);
+
+        CREATE TABLE incidents_systems (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            system_id INTEGER NOT NULL REFERENCES systems(id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            UNIQUE (incident_id, system_id)
+        ) STRICT;
+        CREATE INDEX incidents_systems_by_system ON incidents_systems(system_id);
+        """,
     ]
 }

@@ -1,7 +1,19 @@
+import EmulatorCore
+import Logging
 import SQLiteStore
 
 /// The world of the spec's examples: brand `acme` of account Acme, Jane and Max as staff, and a second account.
 enum TestFixtures {
+    /// Starts an emulator on an in-memory store with these fixtures and closes it: throws the fixtures' first error.
+    static func load(_ fixtures: String) throws {
+        var configuration = EmulatorConfiguration()
+        configuration.databasePath = ":memory:"
+        let emulator = try Emulator(
+            configuration: configuration, logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { emulator.close() }
+        try emulator.start(fixtures: Array(fixtures.utf8))
+    }
+
     static let acme = """
         {"accounts": [
           {"name": "Acme",
