@@ -45,7 +45,7 @@ public final class Emulator: Sendable {
             routes: ContactRoutes.routes + IdentityRoutes.routes + NoteRoutes.routes
                 + ConversationRoutes.routes + MessageRoutes.routes + ChannelRoutes.routes
                 + StaffRoutes.routes + ArticleRoutes.routes + ResponseTemplateRoutes.routes
-                + SatisfactionRatingRoutes.routes + StatusPageRoutes.routes)
+                + SatisfactionRatingRoutes.routes + StatusPageRoutes.routes + ReportRoutes.routes)
         // The order in which a client meets the API's checks (spec §1.8): head size, readiness, route and method,
         // authentication and brand, scripted faults, the rate limit, the access_reports permission of the routes that
         // need it, the body size, the JSON body, the handler.

@@ -47,7 +47,7 @@ struct FixtureLoader {
 
     /// Validates and inserts every account of a document already parsed.
     func load(document: JSONValue) throws {
-        let root = try FixtureNode(value: document, path: "$").object()
+        let root = try self.root(document)
         try connection.transaction {
             for account in try root.required("accounts").array() { try loadAccount(account, into: nil) }
         }
@@ -56,7 +56,7 @@ struct FixtureLoader {
     /// Validates a document of exactly one account and loads it into the existing, emptied account `accountID`
     /// (its name included), keeping that id.
     func load(document: JSONValue, intoAccount accountID: Int) throws {
-        let root = try FixtureNode(value: document, path: "$").object()
+        let root = try self.root(document)
         let accounts = try root.required("accounts")
         let entries = try accounts.array()
         guard entries.count == 1 else {
@@ -65,6 +65,19 @@ struct FixtureLoader {
                 message: "must hold exactly one account to import into account \(accountID), found \(entries.count)")
         }
         try connection.transaction { try loadAccount(entries[0], into: accountID) }
+    }
+
+    /// The document's root object. With `"dates_relative_to": "YYYY-MM-DD"`, every timestamp below it moves forward
+    /// by the whole days from that date to the load day (the emulator clock's UTC date), so that demo data written
+    /// once stays recent: the day it names becomes today.
+    private func root(_ document: JSONValue) throws -> FixtureObject {
+        let root = try FixtureNode(value: document, path: "$").object()
+        guard let anchorNode = try root.optional("dates_relative_to") else { return root }
+        guard let anchor = CalendarDay(parsing: try anchorNode.string()) else {
+            throw FixtureError(path: anchorNode.path, message: "must be a date, YYYY-MM-DD")
+        }
+        let days = anchor.distance(to: CalendarDay(containing: now))
+        return FixtureObject(object: root.object, path: root.path, shift: days * CalendarDay.milliseconds)
     }
 
     /// Loads one account entry: as a new account, or into an existing one.
@@ -332,15 +345,17 @@ struct FixtureLoader {
 struct FixtureNode {
     let value: JSONValue
     let path: String
+    /// Milliseconds added to every timestamp read below this node (see `dates_relative_to`).
+    var shift: Int64 = 0
 
     func object() throws -> FixtureObject {
         guard let object = value.objectValue else { throw FixtureError(path: path, message: "must be an object") }
-        return FixtureObject(object: object, path: path)
+        return FixtureObject(object: object, path: path, shift: shift)
     }
 
     func array() throws -> [FixtureNode] {
         guard case .array(let elements) = value else { throw FixtureError(path: path, message: "must be an array") }
-        return elements.enumerated().map { FixtureNode(value: $1, path: "\(path)[\($0)]") }
+        return elements.enumerated().map { FixtureNode(value: $1, path: "\(path)[\($0)]", shift: shift) }
     }
 
     func string() throws -> String {
@@ -382,7 +397,7 @@ struct FixtureNode {
         guard let stamp = Timestamp.parse(try string()) else {
             throw FixtureError(path: path, message: "must be an ISO 8601 timestamp")
         }
-        return stamp
+        return Timestamp(milliseconds: stamp.milliseconds + shift)
     }
 
     /// `{"type", "identifier"}`, normalised and checked as the API checks it (facebook allowed here).
@@ -408,10 +423,11 @@ struct FixtureNode {
 struct FixtureObject {
     let object: JSONObject
     let path: String
+    var shift: Int64 = 0
 
     func optional(_ key: String) throws -> FixtureNode? {
         guard let value = object[key], !value.isNull else { return nil }
-        return FixtureNode(value: value, path: child(key))
+        return FixtureNode(value: value, path: child(key), shift: shift)
     }
 
     /// The path of a key of this object (the bare key when the object is a whole request body).

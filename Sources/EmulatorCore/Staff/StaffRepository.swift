@@ -73,6 +73,12 @@ struct StaffRepository {
             order: "created_at, id", page: page, map: Self.record)
     }
 
+    /// Every staff user of the account, in the order of `GET /staff`.
+    func all(accountID: Int) throws -> [StaffRecord] {
+        try connection.query(
+            "SELECT \(Self.selected) FROM staff WHERE account_id = ? ORDER BY created_at, id", [accountID], Self.record)
+    }
+
     /// The account's staff users as the fixtures format holds them, secrets included, oldest first.
     func fixtures(accountID: Int) throws -> [StaffFixture] {
         try connection.query(

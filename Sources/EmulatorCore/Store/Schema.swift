@@ -299,5 +299,39 @@ enum Schema {
         ) STRICT;
         CREATE INDEX incidents_systems_by_system ON incidents_systems(system_id);
         """,
+        // 7: what reports aggregate. A staff response's `response_ms` is its response time (spec: the wait a customer
+        // message opened, closed by the next staff response), kept current by a trigger for its conversation and
+        // computed once here for the messages already stored; NULL for every other message. Indexes by time cover
+        // the message counts and the timed responses so reports read no message rows.
+        """
+        ALTER TABLE messages ADD COLUMN response_ms INTEGER;
+        CREATE INDEX messages_by_created ON messages(created_at, conversation_id, visibility, sender_staff_id);
+        CREATE INDEX messages_timed ON messages(created_at, conversation_id, sender_staff_id, response_ms)
+            WHERE response_ms IS NOT NULL;
+        CREATE INDEX conversations_by_brand_created_asc ON conversations(brand_id, created_at, channel_id);
+        CREATE INDEX satisfaction_ratings_by_created_asc ON satisfaction_ratings(created_at, conversation_id);
+
+        UPDATE messages SET response_ms = (\(Self.responseTime)) WHERE visibility = 0 AND sender_staff_id IS NOT NULL;
+
+        CREATE TRIGGER messages_timing_after_insert AFTER INSERT ON messages WHEN new.visibility = 0 BEGIN
+            UPDATE messages SET response_ms = (\(Self.responseTime))
+            WHERE conversation_id = new.conversation_id AND visibility = 0 AND sender_staff_id IS NOT NULL;
+        END;
+        """,
     ]
+
+    /// The response time, in milliseconds, of the staff response `messages` (the row being updated): its time minus
+    /// the time of the earliest customer message before it with no staff response in between; NULL when there is
+    /// none (the staff response closed no wait). Messages are in `created_at`, then id order; only visibility 0
+    /// counts. Migration 7 and its trigger embed this text: never edit it (a change is a new migration that
+    /// recomputes the column and replaces the trigger).
+    static let responseTime = """
+        SELECT messages.created_at - min(c.created_at) FROM messages c
+        WHERE c.conversation_id = messages.conversation_id AND c.visibility = 0 AND c.sender_identity_id IS NOT NULL
+            AND (c.created_at, c.id) < (messages.created_at, messages.id)
+            AND NOT EXISTS (SELECT 1 FROM messages p
+                WHERE p.conversation_id = messages.conversation_id AND p.visibility = 0
+                    AND p.sender_staff_id IS NOT NULL AND (p.created_at, p.id) > (c.created_at, c.id)
+                    AND (p.created_at, p.id) < (messages.created_at, messages.id))
+        """
 }
