@@ -104,4 +104,29 @@ import Testing
             #expect(page["total_count"] as? Int == values[2])
         }
     }
+
+    @Test(
+        "dates_relative_to moves every timestamp by the days from that date to the load day; export writes them plain")
+    func datesRelativeTo() async throws {
+        // The test clock starts on 2026-11-25: a document anchored on 2026-11-20 moves forward five days.
+        let fixtures = TestFixtures.reassociation.replacingOccurrences(
+            of: #"{"accounts": ["#, with: #"{"dates_relative_to": "2026-11-20", "accounts": ["#)
+        try await withEmulator(fixtures: fixtures) { emulator in
+            let contact = try await emulator.client.get("/contacts/bob@example.com").object()
+            #expect(contact["created_at"] as? String == "2026-11-25T10:00:00.000Z")
+            let messages = try await emulator.client.get("/conversations/order-1001-is-late/messages").text
+            #expect(messages.contains(#""created_at":"2026-12-01T08:05:00.000Z""#))
+            let state = try await emulator.control("GET", "state").text
+            #expect(!state.contains("dates_relative_to"))
+            #expect(state.contains(#""created_at":"2026-11-25T10:00:00.000Z""#))
+        }
+        let bad = TestFixtures.acme.replacingOccurrences(
+            of: #"{"accounts": ["#, with: #"{"dates_relative_to": "2026-11-31", "accounts": ["#)
+        #expect(throws: (any Error).self) { try TestFixtures.load(bad) }
+        do {
+            try TestFixtures.load(bad)
+        } catch {
+            #expect("\(error)" == "$.dates_relative_to: must be a date, YYYY-MM-DD")
+        }
+    }
 }

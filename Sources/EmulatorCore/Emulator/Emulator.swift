@@ -74,6 +74,7 @@ public final class Emulator: Sendable {
                     )
                     .routes
                     + StateControl(database: database, snapshots: snapshots, clock: clock, bootstrap: bootstrap).routes
+                    + Seeding(database: database, clock: clock).routes
                     + JournalControl(journal: journal).routes + FaultControl(faults: faults).routes),
             before: [RequestLogging(), HeadSizeLimit(), ReadinessGate(readiness: readiness), RouteFound()]
                 + (configuration.adminToken.map { [AdminToken($0)] } ?? []) + [BodySizeLimit()],

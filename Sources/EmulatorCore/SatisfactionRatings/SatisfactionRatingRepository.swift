@@ -43,6 +43,15 @@ struct SatisfactionRatingRepository {
             values: values, order: "r.created_at DESC, r.id DESC", caching: .oneOff, page: page, map: Self.rating)
     }
 
+    /// The rating with this id.
+    func rating(id: Int) throws -> SatisfactionRatingRecord? {
+        try connection.queryOne(
+            """
+            SELECT \(Self.columns) FROM satisfaction_ratings r JOIN conversations c ON c.id = r.conversation_id
+            WHERE r.id = ?
+            """, [id], Self.rating)
+    }
+
     /// Inserts a rating and returns its id.
     func insert(
         conversationID: Int, rating: Int, comment: String?, assigneeID: Int?, createdAt: Timestamp, updatedAt: Timestamp
