@@ -2,8 +2,9 @@
 """make test-ui: the console in a real headless Chromium, driven by Selenium.
 
 Load, sign in, search, open a contact, attach an identity that another contact holds and see the re-association,
-see it in the request journal, fail a request on purpose, switch to a fresh tenant; at a laptop and a phone width,
-with no JavaScript errors. Screenshots go to .build/ui/ (and docs/console*.png with UPDATE_SCREENSHOTS=1).
+see it in the request journal, fail a request on purpose, browse the knowledge base, the status page and the reports
+(charts of the demo data's last 30 days), switch to a fresh tenant; at a laptop and a phone width, with no JavaScript
+errors. Screenshots go to .build/ui/ (and docs/console*.png with UPDATE_SCREENSHOTS=1).
 """
 import os
 import shutil
@@ -162,6 +163,56 @@ def main():
         wait_text("controls-result", "Rate limit off: done")
         step("the rate limit is switched on and off")
 
+        def no_overflow_at_phone_width(name):
+            driver.set_window_size(390, 844)
+            time.sleep(0.3)
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"the {name} view is {overflow}px wider than a phone screen"
+            shot("phone-" + name)
+            driver.set_window_size(1280, 900)
+            time.sleep(0.3)
+
+        def view(label):
+            next(b for b in driver.find_elements(By.CSS_SELECTOR, "#views button") if b.text == label).click()
+
+        view("Knowledge base")
+        wait_text("topics", "Shipping & Delivery")
+        wait_text("articles-count", "articles")
+        next(item for item in driver.find_elements(By.CSS_SELECTOR, "#topics li") if "Returns" in item.text).click()
+        wait_text("articles-count", "in returns")
+        driver.find_element(By.CSS_SELECTOR, "#articles li").click()
+        wait_text("article", "Returns & Refunds")
+        driver.find_element(By.ID, "article-q").send_keys("refund")
+        driver.find_element(By.CSS_SELECTOR, "#article-search button").click()
+        wait_text("articles", "When will I get my refund?")
+        shot("laptop-knowledge-base")
+        no_overflow_at_phone_width("knowledge-base")
+        step("the knowledge base view lists topics and articles, filters them, and opens one (laptop and phone)")
+
+        view("Status page")
+        wait_text("systems", "Checkout")
+        wait_text("systems", "degraded performance")
+        wait_text("incidents", "Slow order confirmation emails")
+        wait_text("incidents", "Delayed tracking updates")
+        shot("laptop-status-page")
+        no_overflow_at_phone_width("status-page")
+        step("the status page view shows each system's status and the incidents with their updates (laptop and phone)")
+
+        view("Reports")
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#volume-chart svg rect")) == 30)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#response-chart svg rect")) == 30)
+        bars = driver.execute_script(
+            "return [...document.querySelectorAll('#volume-chart rect')].filter(r => +r.getAttribute('height') > 0).length")
+        assert bars >= 15, f"only {bars} of the last 30 days have conversations in the demo data"
+        wait_text("report-range", "the emulator clock's last 30 days")
+        wait_text("staff-report", "Priya Patel")
+        wait_text("channel-report", "Email")
+        wait_text("tags-report", "shipping")
+        shot("laptop-reports")
+        no_overflow_at_phone_width("reports")
+        step("the reports view draws the volume and response-time day maps as SVG charts, with staff, channels and tags (laptop and phone)")
+        view("Contacts")
+
         driver.find_element(By.ID, "fresh-tenant").click()
         wait_text("who", "tenant-")
         wait_text("brand", "brand: Console")
@@ -195,6 +246,7 @@ def main():
     if os.environ.get("UPDATE_SCREENSHOTS"):
         shutil.copy(os.path.join(SHOTS, "laptop-journal.png"), os.path.join(ROOT, "docs", "console.png"))
         shutil.copy(os.path.join(SHOTS, "phone.png"), os.path.join(ROOT, "docs", "console-phone.png"))
+        shutil.copy(os.path.join(SHOTS, "laptop-reports.png"), os.path.join(ROOT, "docs", "console-reports.png"))
     print(f"{len(steps)} passed, 0 failed")
 
 
