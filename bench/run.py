@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make bench: the emulator against the ceiling (bench/ceiling.c) on the same machine, in the same run.
 
-Seeds 100,000 contacts (one identity with 100,000 messages), runs wrk on loopback against both servers, alternating,
+Seeds 100,000 contacts (one identity with 100,000 messages) and a year of support history, runs wrk on loopback against both servers, alternating,
 at 1 and 32 connections, measures start-up, memory and the move of the 100,000-message identity, and writes
 BENCHMARKS.md. Every request count and duration is bounded (BENCH_SECONDS per wrk run, default 5).
 """
@@ -92,6 +92,13 @@ SCRIPTS = {
     '  local target = flip and "mover-b" or "mover-a"\n'
     '  return wrk.format("POST", "/api/v1/contacts/" .. target .. "@example.com/identities", nil, '
     '\'{"identity":{"type":"email","identifier":"moving@example.com"}}\')\nend\n',
+    "search_articles": HEADERS + 'local words = {"shipping", "refunds for item 42", "option 17,", "feature 4999", "nothing"}\n'
+    'request = function()\n'
+    '  return wrk.format("GET", "/api/v1/articles?q=" .. words[math.random(1, #words)]:gsub(" ", "%%20"))\nend\n',
+    "list_templates": HEADERS + 'request = function()\n'
+    '  return wrk.format("GET", "/api/v1/response_templates?page=" .. math.random(1, 30))\nend\n',
+    "report_response_time": HEADERS + 'request = function()\n'
+    '  return wrk.format("GET", "/api/v1/reports/response_time")\nend\n',
     "ceiling_read": 'request = function()\n'
     '  return wrk.format("GET", "/read?email=c" .. math.random(0, 99999) .. "@example.com")\nend\n',
     "ceiling_write": 'request = function() return wrk.format("POST", "/write") end\n',
@@ -102,6 +109,10 @@ SCENARIOS = [  # (label, emulator script, ceiling script)
     ("GET /contacts?q= (100,000 contacts)", "search", "ceiling_read"),
     ("POST /contacts (unique bodies)", "create_contact", "ceiling_write"),
     ("POST …/identities (move back and forth)", "move_identity", "ceiling_write"),
+    ("GET /articles?q= (5,000 articles)", "search_articles", "ceiling_read"),
+    ("GET /response_templates (1,000 templates, a page of 30)", "list_templates", "ceiling_read"),
+    ("GET /reports/response_time (a year: 50,000 conversations, 250,000 messages)", "report_response_time",
+     "ceiling_read"),
 ]
 
 
@@ -222,12 +233,13 @@ def main():
         remove_database(path)
     common = [binary, "--port", str(EMULATOR_PORT), "--database", database, "--login", "bench@example.com",
               "--token", "bench-token", "--brand", "bench", "--log-level", "error"]
-    print("seeding 100,000 contacts and a 100,000-message identity…", flush=True)
+    print("seeding 100,000 contacts, a 100,000-message identity and a year of history…", flush=True)
     migrate = subprocess.Popen(common, stdout=subprocess.DEVNULL)
     wait_for(EMULATOR_PORT, "/__emulator/health")
     migrate.terminate()
     migrate.wait()
-    run(["sqlite3", database], input=open(os.path.join(ROOT, "bench", "seed.sql")).read())
+    for seed in ["seed.sql", "seed-year.sql"]:
+        run(["sqlite3", database], input=open(os.path.join(ROOT, "bench", seed)).read())
 
     startup_ms, idle_demo_kib = startup_with_demo(binary)
     keys_bytes, keys_ms, state_bytes, state_ms = large_bodies(binary)
@@ -264,7 +276,9 @@ def main():
         "",
         f"- Machine: {os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
         f"{platform.system()} {platform.release()}",
-        f"- Data: 100,000 contacts with an email identity each; one identity carrying a conversation of 100,000 messages",
+        "- Data: 100,000 contacts with an email identity each; one identity carrying a conversation of 100,000 messages;",
+        "  a year of history ending now (50,000 conversations of 5 messages, 100,000 of them timed staff answers),",
+        "  5,000 articles and 1,000 response templates (`bench/seed.sql`, `bench/seed-year.sql`)",
         f"- Each row: wrk for {SECONDS} s at 1 connection (1 thread) and at 32 connections (2 threads), `--latency`",
         f"- Command: `make bench` (BENCH_SECONDS={SECONDS})",
         "",

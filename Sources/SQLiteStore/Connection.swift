@@ -159,6 +159,16 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Runs a query and hands its rows to `body` one at a time until `body` returns false or the rows run out: for
+    /// a walk along an index that stops at the first row it is looking for.
+    public func scan(
+        _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ body: (Row) throws -> Bool
+    ) throws {
+        try withStatement(sql, values, caching) { statement, columns in
+            while try step(statement, sql), try body(Row(statement: statement, columns: columns)) {}
+        }
+    }
+
     /// Runs a query and maps its first row, if any.
     public func queryOne<T>(
         _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ map: (Row) throws -> T

@@ -232,6 +232,37 @@ import Testing
         }
     }
 
+    @Test("a message stored out of time order changes the response times it affects, and only those")
+    func outOfOrder() async throws {
+        try await Self.withExample { emulator in
+            // Max answers A at 09:20, before Jane's 09:30 reply: his closes the 09:00 wait (1200 s), hers none.
+            emulator.clock.set("2026-11-25T09:20:00Z")
+            let max = emulator.client(login: "max@acme-store.com", token: "max-token")
+            #expect(
+                try await max.post("/conversations/conversation-a/messages", #"{"message": {"body": "On it."}}"#).status
+                    == 200)
+            emulator.clock.set("2026-11-26T13:00:00Z")
+            let staff = try await emulator.client.get("/reports/staff" + Self.range).text
+            #expect(staff.contains(#""response_count":3,"#), "Jane still sent three")
+            #expect(
+                staff.contains(
+                    #""responses_trend":{"2026-11-24":0,"2026-11-25":3,"2026-11-26":0},"response_time_seconds":7200}"#))
+            #expect(
+                staff.contains(
+                    #""responses_trend":{"2026-11-24":0,"2026-11-25":1,"2026-11-26":1},"response_time_seconds":43800}"#)
+            )
+            let times = try await emulator.client.get("/reports/response_time" + Self.range).text
+            #expect(times.hasPrefix(#"{"response_times":{"2026-11-24":0,"2026-11-25":4200,"2026-11-26":86400}"#))
+            // A customer message before the first answer changes nothing: the wait opened at 09:00.
+            emulator.clock.set("2026-11-25T09:05:00Z")
+            _ = try await emulator.client.post(
+                "/conversations/conversation-a/messages",
+                #"{"message": {"body": "Hello?", "user": {"email": "bob@example.com"}}}"#)
+            emulator.clock.set("2026-11-26T13:00:00Z")
+            #expect(try await emulator.client.get("/reports/response_time" + Self.range).text == times)
+        }
+    }
+
     @Test("reports count only the brand's own records and need access_reports")
     func scopingAndPermission() async throws {
         try await Self.withExample { emulator in
@@ -253,12 +284,11 @@ import Testing
     @Test("a database stored before reports existed gains every response time when it is opened")
     func migration() async throws {
         try await withEmulator(fixtures: Self.fixtures) { first in
-            // Take the store back to schema version 6: no response times, no trigger, no report indexes.
+            // Take the store back to schema version 6: no response times, no report indexes.
             let probe = try StoreProbe(path: first.databasePath)
             try probe.connection.executeScript(
                 """
-                DROP TRIGGER messages_timing_after_insert; DROP INDEX messages_by_created; DROP INDEX messages_timed;
-                DROP INDEX conversations_by_brand_created_asc; DROP INDEX satisfaction_ratings_by_created_asc;
+                DROP INDEX messages_by_created; DROP INDEX messages_timed;
                 ALTER TABLE messages DROP COLUMN response_ms; PRAGMA user_version = 6;
                 """)
             try await withEmulator(fixtures: nil, configure: { $0.databasePath = first.databasePath }) { reopened in

@@ -473,12 +473,12 @@ struct ConversationRepository {
         }
     }
 
-    /// Inserts a message and returns its id.
+    /// Inserts a message and returns its id; a visibility-0 message updates the response times it changes.
     func insertMessage(
         conversationID: Int, body: String, visibility: MessageVisibility, originID: String?, sender: SenderRef,
         recipients: [String], attachments: [String], now: Timestamp
     ) throws -> Int {
-        try connection.insert(
+        let id = try connection.insert(
             """
             INSERT INTO messages (conversation_id, body, visibility, origin_id, sender_identity_id, sender_staff_id,
                 recipients, attachments, created_at)
@@ -489,6 +489,11 @@ struct ConversationRepository {
                 Self.jsonArray(recipients), Self.jsonArray(attachments), now.milliseconds,
             ]
         )
+        if visibility == .regular {
+            try ResponseTimes(connection: connection).messageAdded(
+                id: id, conversationID: conversationID, createdAt: now, byStaff: sender.staffID != nil)
+        }
+        return id
     }
 
     /// Assigns the conversation to a staff user.

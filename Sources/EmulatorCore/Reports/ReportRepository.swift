@@ -103,6 +103,20 @@ struct ReportRepository {
         }
     }
 
+    /// Conversations created in `days`, by day, every status included.
+    func conversationCounts(brandID: Int, days: ClosedRange<CalendarDay>) throws -> [CalendarDay: Int] {
+        var counts: [CalendarDay: Int] = [:]
+        for (day, count) in try connection.query(
+            """
+            SELECT (created_at - ?1) / 86400000 AS day, count(*) AS count FROM conversations
+            WHERE brand_id = ?3 AND created_at >= ?1 AND created_at < ?2 GROUP BY 1
+            """, Self.bounds(days) + [brandID], { (try $0.int64("day"), try $0.int("count")) })
+        {
+            counts[days.lowerBound.advanced(by: day)] = count
+        }
+        return counts
+    }
+
     func conversations(brandID: Int, days: ClosedRange<CalendarDay>) throws -> [Conversations] {
         try connection.query(
             """
@@ -124,7 +138,8 @@ struct ReportRepository {
         try connection.query(
             """
             SELECT r.assignee_id, c.channel_id, count(*) AS count, sum(r.rating) AS total
-            FROM satisfaction_ratings r JOIN conversations c ON c.id = r.conversation_id
+            FROM satisfaction_ratings r INDEXED BY satisfaction_ratings_by_created
+                JOIN conversations c ON c.id = r.conversation_id
             WHERE r.created_at >= ?1 AND r.created_at < ?2 AND c.brand_id = ?3
             GROUP BY 1, 2
             """, Self.bounds(days) + [brandID]

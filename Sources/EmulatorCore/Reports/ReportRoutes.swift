@@ -17,12 +17,10 @@ enum ReportRoutes {
     /// Conversations created each day, every status included.
     static func volume(_ context: RequestContext) throws -> HTTPResponse {
         let range = try ReportRange(parameters: context.parameters, now: context.now)
-        let groups = try context.database.read { connection in
-            try ReportRepository(connection: connection).conversations(
+        let counts = try context.database.read { connection in
+            try ReportRepository(connection: connection).conversationCounts(
                 brandID: context.brand.id, days: range.start...range.end)
         }
-        var counts: [CalendarDay: Int] = [:]
-        for group in groups { counts[group.day, default: 0] += group.count }
         return report(range, key: "conversation_counts") { $0.dayMap(range, counts) }
     }
 

@@ -299,39 +299,32 @@ enum Schema {
         ) STRICT;
         CREATE INDEX incidents_systems_by_system ON incidents_systems(system_id);
         """,
-        // 7: what reports aggregate. A staff response's `response_ms` is its response time (spec: the wait a customer
-        // message opened, closed by the next staff response), kept current by a trigger for its conversation and
-        // computed once here for the messages already stored; NULL for every other message. Indexes by time cover
-        // the message counts and the timed responses so reports read no message rows.
+        // 7: what reports aggregate. A staff response's `response_ms` is its response time (the wait a customer message
+        // opened, closed by the next staff response; NULL for every other message), computed here once for the
+        // messages already stored and kept current by `ResponseTimes` as messages are added. Indexes by time cover
+        // the message counts and the timed responses, so reports read no message rows.
         """
         ALTER TABLE messages ADD COLUMN response_ms INTEGER;
         CREATE INDEX messages_by_created ON messages(created_at, conversation_id, visibility, sender_staff_id);
         CREATE INDEX messages_timed ON messages(created_at, conversation_id, sender_staff_id, response_ms)
             WHERE response_ms IS NOT NULL;
-        CREATE INDEX conversations_by_brand_created_asc ON conversations(brand_id, created_at, channel_id);
-        CREATE INDEX satisfaction_ratings_by_created_asc ON satisfaction_ratings(created_at, conversation_id);
 
-        UPDATE messages SET response_ms = (\(Self.responseTime)) WHERE visibility = 0 AND sender_staff_id IS NOT NULL;
-
-        CREATE TRIGGER messages_timing_after_insert AFTER INSERT ON messages WHEN new.visibility = 0 BEGIN
-            UPDATE messages SET response_ms = (\(Self.responseTime))
-            WHERE conversation_id = new.conversation_id AND visibility = 0 AND sender_staff_id IS NOT NULL;
-        END;
+        -- In each conversation's visibility-0 messages, in time order, a staff message that follows k staff messages
+        -- closes the wait that the customer messages after the k-th staff message opened, at the first of them.
+        WITH ordered AS (
+            SELECT id, conversation_id, created_at, sender_staff_id IS NOT NULL AS by_staff,
+                coalesce(sum(sender_staff_id IS NOT NULL) OVER (PARTITION BY conversation_id ORDER BY created_at, id
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS staff_before
+            FROM messages WHERE visibility = 0
+        ), waits AS (
+            SELECT conversation_id, staff_before, min(created_at) AS opened_at FROM ordered WHERE NOT by_staff
+            GROUP BY conversation_id, staff_before
+        )
+        UPDATE messages SET response_ms = timed.ms
+        FROM (SELECT o.id, o.created_at - w.opened_at AS ms FROM ordered o
+              JOIN waits w ON w.conversation_id = o.conversation_id AND w.staff_before = o.staff_before
+              WHERE o.by_staff) AS timed
+        WHERE messages.id = timed.id;
         """,
     ]
-
-    /// The response time, in milliseconds, of the staff response `messages` (the row being updated): its time minus
-    /// the time of the earliest customer message before it with no staff response in between; NULL when there is
-    /// none (the staff response closed no wait). Messages are in `created_at`, then id order; only visibility 0
-    /// counts. Migration 7 and its trigger embed this text: never edit it (a change is a new migration that
-    /// recomputes the column and replaces the trigger).
-    static let responseTime = """
-        SELECT messages.created_at - min(c.created_at) FROM messages c
-        WHERE c.conversation_id = messages.conversation_id AND c.visibility = 0 AND c.sender_identity_id IS NOT NULL
-            AND (c.created_at, c.id) < (messages.created_at, messages.id)
-            AND NOT EXISTS (SELECT 1 FROM messages p
-                WHERE p.conversation_id = messages.conversation_id AND p.visibility = 0
-                    AND p.sender_staff_id IS NOT NULL AND (p.created_at, p.id) > (c.created_at, c.id)
-                    AND (p.created_at, p.id) < (messages.created_at, messages.id))
-        """
 }
