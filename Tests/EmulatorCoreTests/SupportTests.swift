@@ -173,3 +173,27 @@ import Testing
         #expect(Slug.unique(for: nil) { _ in false } == "conversation")
     }
 }
+
+/// The email check's byte-level fast path for ASCII text gives the answers of the check by characters.
+@Suite struct EmailFormatTests {
+    @Test("isEmail's ASCII fast path agrees with the check by characters, and defers on anything else")
+    func fastPathAgrees() {
+        var samples = [
+            "bob@example.com", "a@b.c", "a@.bc", "a@bc.", "a@b.", "@b.co", "a@@b.co", "a@b@c.co", "a b@c.co",
+            "a@b.c\t", "a\u{0B}@b.co", "a@b\r\n.co", "", "@", "a@", "a@bc", "a@b.c.d", "x@y..z", "x@.y.",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab.@ \t\u{0B}\u{0C}\r\nc")
+        samples += (0..<5_000).map { _ in
+            String(
+                (0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        for sample in samples {
+            #expect(Formats.isASCIIEmail(sample.utf8) == Formats.isEmailByCharacters(sample), "\(Array(sample.utf8))")
+        }
+        for unicode in ["é@ü.de", "a@b\u{00A0}.co", "a@b.c\u{85}", "😀@😀.😀"] {
+            #expect(Formats.isASCIIEmail(unicode.utf8) == nil)
+            #expect(Formats.isEmail(unicode) == Formats.isEmailByCharacters(unicode))
+        }
+    }
+}
