@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// One SQLite connection with its prepared-statement cache.
 ///
@@ -32,9 +33,13 @@ public final class Connection: @unchecked Sendable {
 
     private init(handle: OpaquePointer) { self.handle = handle }
 
+    /// A scratch file this connection alone uses, deleted when it closes.
+    private(set) var scratchPath: String?
+
     deinit {
         for cached in statements.values { sqlite3_finalize(cached.statement) }
         sqlite3_close_v2(handle)
+        if let scratchPath { unlink(scratchPath) }
     }
 
     /// How many statements are kept prepared now.
@@ -111,12 +116,72 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
-    /// A private in-memory database holding a copy of this one, for snapshots and resets.
-    /// - Throws: ``SQLiteError`` when the copy fails.
+    /// A private copy of this database, for snapshots and resets, kept in a scratch file (``openScratch()``) so
+    /// that a copy of a large store costs disk, not memory.
+    /// - Throws: ``SQLiteError`` when the scratch file cannot be made or the copy fails.
     public func snapshot() throws -> Connection {
-        let copy = try Connection.open(path: ":memory:", migrations: [])
+        let copy = try Connection.openScratch()
         try self.copy(into: copy)
         return copy
+    }
+
+    private static let scratchPrefix = "reamaze-emulator-copy-"
+    private static let scratchDirectory =
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+
+    /// Deletes, once per process, the scratch files of processes that are gone (killed before they could close
+    /// their copies): each file's name holds the id of the process that made it.
+    private static let abandonedScratchFilesRemoved: Int = removeAbandonedScratchFiles()
+
+    /// Deletes the scratch files whose process is gone; returns how many.
+    @discardableResult
+    static func removeAbandonedScratchFiles() -> Int {
+        guard let directory = opendir(scratchDirectory) else { return 0 }
+        var removed = 0
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix(scratchPrefix),
+                let pid = pid_t(name.dropFirst(scratchPrefix.count).prefix { $0 != "-" }),
+                kill(pid, 0) == -1, errno == ESRCH
+            else { continue }
+            if unlink("\(scratchDirectory)/\(name)") == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    /// A private database in a new temporary file (under `TMPDIR`, else `/tmp`), deleted when the connection
+    /// closes, or by the next process to make one if this one is killed first. (Not unlinked while open: SQLite's
+    /// Unix layer then fails with `SQLITE_IOERR_FSTAT`.) It is only ever written whole by the backup API and read whole, so it
+    /// keeps no journal and never syncs, and its page cache is small: the operating system's file cache serves it.
+    /// - Throws: ``SQLiteError`` when the file cannot be made or opened.
+    static func openScratch() throws -> Connection {
+        let directory = scratchDirectory
+        _ = abandonedScratchFilesRemoved
+        var template = Array("\(directory)/\(scratchPrefix)\(getpid())-XXXXXX".utf8CString)
+        let descriptor = mkstemp(&template)
+        guard descriptor >= 0 else {
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot make a scratch file in \(directory)", sql: nil)
+        }
+        // Closed before SQLite opens the file: closing another descriptor of a file drops the process's POSIX locks
+        // on it, SQLite's included.
+        close(descriptor)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var handle: OpaquePointer?
+        let result = sqlite3_open_v2(
+            path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
+        guard result == SQLITE_OK, let handle else {
+            let error = SQLiteError(code: result, connection: handle, sql: nil)
+            sqlite3_close_v2(handle)
+            unlink(path)
+            throw error
+        }
+        let connection = Connection(handle: handle)
+        connection.scratchPath = path
+        try connection.executeScript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-256;")
+        return connection
     }
 
     /// Runs SQL text that may hold several statements and no parameters (schema, pragmas).

@@ -63,7 +63,7 @@ public final class Database: Sendable {
         try withWriter { connection in try connection.transaction { try body(connection) } }
     }
 
-    /// A consistent copy of the whole database, held in memory until released.
+    /// A consistent copy of the whole database, kept in an unlinked scratch file until released.
     /// - Throws: ``SQLiteError`` when the copy fails.
     public func snapshot() throws -> Snapshot {
         Snapshot(connection: try withWriter { try $0.snapshot() })

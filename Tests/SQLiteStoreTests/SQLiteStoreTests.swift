@@ -1,6 +1,7 @@
 import Foundation
-import SQLiteStore
 import Testing
+
+@testable import SQLiteStore
 
 private let migrations = [
     "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;",
@@ -269,5 +270,43 @@ private func temporaryPath() -> String {
         } throws: { error in
             (error as? SQLiteError)?.message == "column size is NULL"
         }
+    }
+}
+
+/// Copies for resets and snapshots live in scratch files, not in memory, and never outlive their process.
+@Suite struct ScratchCopyTests {
+    private static var directory: String {
+        ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    @Test("a snapshot is a file of the database's size, deleted when the snapshot is released")
+    func snapshotIsAFile() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try Database(path: path, migrations: migrations)
+        try database.write { try $0.execute("INSERT INTO items (name) VALUES ('a')") }
+        var snapshot: Snapshot? = try database.snapshot()
+        let file = try #require(snapshot?.connection.scratchPath)
+        #expect(file.hasPrefix("\(Self.directory)/reamaze-emulator-copy-\(getpid())-"))
+        let size = try FileManager.default.attributesOfItem(atPath: file)[.size]
+        #expect((size as? Int) == snapshot?.sizeInBytes)
+        #expect((snapshot?.sizeInBytes ?? 0) > 0)
+        try database.write { try $0.execute("DELETE FROM items") }
+        try database.restore(try #require(snapshot))
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 1)
+        snapshot = nil
+        #expect(!FileManager.default.fileExists(atPath: file))
+    }
+
+    @Test("scratch files of processes that are gone are deleted; a live process's are kept")
+    func abandonedFilesAreRemoved() throws {
+        // No process has this id: it is above every Linux pid_max.
+        let abandoned = "\(Self.directory)/reamaze-emulator-copy-2147483646-test"
+        let live = "\(Self.directory)/reamaze-emulator-copy-\(getpid())-test"
+        for path in [abandoned, live] { #expect(FileManager.default.createFile(atPath: path, contents: Data([1]))) }
+        defer { try? FileManager.default.removeItem(atPath: live) }
+        #expect(Connection.removeAbandonedScratchFiles() >= 1)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: live))
     }
 }

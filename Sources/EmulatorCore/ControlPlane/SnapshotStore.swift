@@ -1,7 +1,8 @@
 import SQLiteStore
 import Synchronization
 
-/// Copies of the whole store kept in memory: the start-up state and named snapshots.
+/// Copies of the whole store (each in a scratch file, see `Connection.snapshot()`): the start-up state and named
+/// snapshots.
 final class SnapshotStore: Sendable {
     struct Named: Sendable {
         let name: String
@@ -33,6 +34,9 @@ final class SnapshotStore: Sendable {
     var all: [Named] { state.withLock { $0.named } }
 
     func named(_ name: String) -> Named? { state.withLock { state in state.named.first { $0.name == name } } }
+
+    /// Forgets every copy, deleting their files (when the emulator closes).
+    func removeAll() { state.withLock { $0 = State() } }
 
     /// Forgets a named snapshot; false when there is none.
     func remove(_ name: String) -> Bool {

@@ -116,8 +116,11 @@ public final class Emulator: Sendable {
     /// The body limit of the route a raw request path reaches (the state import's), or nil for the server's own.
     public func maxBodyBytes(forRawPath path: String) -> Int? { router.maxBodyBytes(forRawPath: path) }
 
-    /// Closes the store; requests after this answer 500.
-    public func close() { database.close() }
+    /// Closes the store and deletes the copies kept for resets and snapshots; requests after this answer 500.
+    public func close() {
+        database.close()
+        snapshots.removeAll()
+    }
 
     /// Answers one request. Never throws and never crashes: every failure becomes a JSON error response. A latency
     /// fault answers with a deferred response (``MicroHTTP/HTTPResponse/deferral``): the rest of the request runs
