@@ -117,10 +117,11 @@ public final class Connection: @unchecked Sendable {
     }
 
     /// A private copy of this database, for snapshots and resets, kept in a scratch file (``openScratch()``) so
-    /// that a copy of a large store costs disk, not memory.
-    /// - Throws: ``SQLiteError`` when the scratch file cannot be made or the copy fails.
+    /// that a copy of a large store costs disk, not memory; in memory when no scratch file can be made (a read-only
+    /// container without a writable temporary directory), as before scratch files.
+    /// - Throws: ``SQLiteError`` when the copy fails.
     public func snapshot() throws -> Connection {
-        let copy = try Connection.openScratch()
+        let copy = try (try? Connection.openScratch()) ?? Connection.open(path: ":memory:", migrations: [])
         try self.copy(into: copy)
         return copy
     }

@@ -45,6 +45,27 @@ import Testing
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
+    @Test("the reset image is a scratch file in TMPDIR, deleted on a clean stop; without a writable TMPDIR it is kept in memory")
+    func scratchCopies() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scratch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for (directory, expectsFile) in [(scratch.path, true), ("/nonexistent-\(UUID().uuidString)", false)] {
+            let launched = try Self.launch(
+                ["--port", "0", "--database", ":memory:", "--login", "ci@example.com", "--token", "ci-token"],
+                environment: ["TMPDIR": directory])
+            let files = try FileManager.default.contentsOfDirectory(atPath: scratch.path)
+            #expect(files.contains { $0.hasPrefix("reamaze-emulator-copy-\(launched.child.pid)-") } == expectsFile)
+            var reset = URLRequest(url: try #require(URL(string: "\(launched.baseURL)/__emulator/reset")))
+            reset.httpMethod = "POST"
+            let (_, response) = try await URLSession.shared.data(for: reset)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(directory)")
+            launched.child.send(SIGTERM)
+            #expect(launched.child.wait() == .exited(0))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "deleted on stop")
+        }
+    }
+
     @Test("flags: port 0, the exact start-up line, the bootstrap credentials, and a clean stop on SIGTERM")
     func flags() async throws {
         let launched = try Self.launch([
