@@ -12,6 +12,13 @@ public final class Database: Sendable {
     private let readers = Mutex(ReaderPool())
     private let path: String
     private let readsInParallel: Bool
+    private let generation = Atomic<UInt64>(0)
+
+    /// A number that changes after every write, restore and bulk write has finished (committed or not), for caches
+    /// of what the store holds: a value read when the generation was `g` is current while the generation is `g`.
+    /// Read the generation before reading the value, so that a write in between makes the value look stale, never
+    /// the other way round.
+    public var writeGeneration: UInt64 { generation.load(ordering: .acquiring) }
 
     private struct ReaderPool {
         var idle: [Connection] = []
@@ -60,7 +67,7 @@ public final class Database: Sendable {
     /// - Throws: the first error `body` or the commit threw.
     @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try withWriter { connection in try connection.transaction { try body(connection) } }
+        try withWriter(changing: true) { connection in try connection.transaction { try body(connection) } }
     }
 
     /// A consistent copy of the whole database, kept in an unlinked scratch file until released.
@@ -72,7 +79,7 @@ public final class Database: Sendable {
     /// Replaces the whole database with a snapshot's content, in one step that no request observes half done.
     /// - Throws: ``SQLiteError`` when the copy fails; the database is then unchanged.
     public func restore(_ snapshot: Snapshot) throws {
-        try withWriter { connection in try snapshot.connection.copy(into: connection) }
+        try withWriter(changing: true) { connection in try snapshot.connection.copy(into: connection) }
     }
 
     /// Like ``write(_:)`` with foreign keys not enforced, for bulk deletes that remove children before parents
@@ -80,7 +87,7 @@ public final class Database: Sendable {
     /// - Throws: the first error `body` or the commit threw.
     @discardableResult
     public func writeWithoutForeignKeyChecks<T>(_ body: (Connection) throws -> T) throws -> T {
-        try withWriter { connection in
+        try withWriter(changing: true) { connection in
             // The pragma is a no-op inside a transaction, so it is switched around it, under the lock.
             try connection.executeScript("PRAGMA foreign_keys=OFF;")
             defer { try? connection.executeScript("PRAGMA foreign_keys=ON;") }
@@ -97,9 +104,12 @@ public final class Database: Sendable {
         writer.withLock { $0 = nil }
     }
 
-    private func withWriter<T>(_ body: (Connection) throws -> T) throws -> T {
+    /// Runs `body` on the writer under its lock; `changing`: it may change the store, so the generation moves on
+    /// once it is done, still under the lock.
+    private func withWriter<T>(changing: Bool = false, _ body: (Connection) throws -> T) throws -> T {
         try writer.withLock { connection in
             guard let connection else { throw SQLiteError.closed }
+            defer { if changing { generation.add(1, ordering: .releasing) } }
             return try body(connection)
         }
     }

@@ -45,7 +45,9 @@ import Testing
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("the reset image is a scratch file in TMPDIR, deleted on a clean stop; without a writable TMPDIR it is kept in memory")
+    @Test(
+        "the reset image is a scratch file in TMPDIR, deleted on a clean stop; without a writable TMPDIR it is kept in memory"
+    )
     func scratchCopies() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scratch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

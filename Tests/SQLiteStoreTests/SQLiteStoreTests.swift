@@ -305,7 +305,8 @@ private func temporaryPath() -> String {
         let live = "\(Self.directory)/reamaze-emulator-copy-\(getpid())-test"
         for path in [abandoned, live] { #expect(FileManager.default.createFile(atPath: path, contents: Data([1]))) }
         defer { try? FileManager.default.removeItem(atPath: live) }
-        #expect(Connection.removeAbandonedScratchFiles() >= 1)
+        // Another test making its first copy may run the same sweep at the same moment: the count is not checked.
+        Connection.removeAbandonedScratchFiles()
         #expect(!FileManager.default.fileExists(atPath: abandoned))
         #expect(FileManager.default.fileExists(atPath: live))
     }

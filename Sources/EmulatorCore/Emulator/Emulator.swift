@@ -55,7 +55,9 @@ public final class Emulator: Sendable {
                 RequestLogging(), Journaling(journal: journal, clock: clock), HeadSizeLimit(),
                 ReadinessGate(readiness: readiness), RouteFound(),
             ],
-            context: Authentication(database: database, settings: settings, clock: clock).context(for:),
+            context: Authentication(
+                database: database, settings: settings, clock: clock, cache: CredentialCache()
+            ).context(for:),
             after: [
                 FaultInjection(faults: faults, clock: clock), RateLimiting(limiter: rateLimiter, settings: settings),
                 ReportAccess(),

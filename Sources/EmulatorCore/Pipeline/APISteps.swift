@@ -9,22 +9,55 @@ struct Authentication: Sendable {
     let database: Database
     let settings: RuntimeSettings
     let clock: EmulatorClock
+    let cache: CredentialCache
 
     func context(for exchange: Exchange) throws -> RequestContext {
         let request = exchange.request
-        let (host, authorization) = (request.header("Host"), request.header("Authorization"))
-        let (staff, brand) = try database.read { connection in
-            let staff: StaffUser
-            do {
-                staff = try Authenticator(connection: connection).authenticate(authorization: authorization)
-            } catch APIError.unauthorized {
-                throw settings.values.authFailureStatus == .forbidden ? APIError.forbidden : APIError.unauthorized
+        let host = request.header("Host")
+        let (staff, brand) = try refusingAs(settings.values.authFailureStatus) {
+            try authenticate(Authenticator.credentials(authorization: request.header("Authorization")), host: host) {
+                exchange.accountID = $0
             }
-            exchange.accountID = staff.accountID
-            return (staff, try BrandResolver(connection: connection).resolve(host: host, accountID: staff.accountID))
         }
-        return RequestContext(
-            exchange: exchange, staff: staff, brand: brand, database: database, now: clock.now())
+        return RequestContext(exchange: exchange, staff: staff, brand: brand, database: database, now: clock.now())
+    }
+
+    /// The staff user and brand of these credentials and host: from the cache while no write has happened since
+    /// they were read (the token still compared), else from one read of the store. `identified` gets the account
+    /// as soon as the login is known, so that a refusal of the brand is journaled under it.
+    private func authenticate(
+        _ credentials: (login: String, token: [UInt8]), host: String?, identified: (Int) -> Void
+    ) throws -> (StaffUser, Brand) {
+        let label = BrandResolver.label(fromHost: host)
+        let generation = database.writeGeneration
+        if let cached = cache.entry(login: credentials.login, hostLabel: label, generation: generation) {
+            guard Authenticator.constantTimeEquals(cached.token, credentials.token) else {
+                throw APIError.unauthorized
+            }
+            identified(cached.staff.accountID)
+            return (cached.staff, cached.brand)
+        }
+        let (staff, token, brand) = try database.read { connection in
+            let (staff, token) = try Authenticator(connection: connection).authenticate(
+                login: credentials.login, token: credentials.token)
+            identified(staff.accountID)
+            return (
+                staff, token, try BrandResolver(connection: connection).resolve(host: host, accountID: staff.accountID)
+            )
+        }
+        cache.store(
+            .init(generation: generation, staff: staff, token: token, brand: brand), login: credentials.login,
+            hostLabel: label)
+        return (staff, brand)
+    }
+
+    /// Runs `body`, answering a failed authentication with the configured status (401, or 403).
+    private func refusingAs<T>(_ status: EmulatorConfiguration.AuthFailureStatus, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch APIError.unauthorized {
+            throw status == .forbidden ? APIError.forbidden : APIError.unauthorized
+        }
     }
 }
 

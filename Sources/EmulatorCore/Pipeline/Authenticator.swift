@@ -5,9 +5,9 @@ import SQLiteStore
 struct Authenticator {
     let connection: Connection
 
-    /// The staff user named by the `Authorization` header.
-    /// - Throws: ``APIError/unauthorized`` for every failure; the caller maps it to 401 or 403.
-    func authenticate(authorization: String?) throws -> StaffUser {
+    /// The login (lower-cased) and token of a Basic `Authorization` header.
+    /// - Throws: ``APIError/unauthorized`` when there is none or it is not Basic with a `login:token` pair.
+    static func credentials(authorization: String?) throws -> (login: String, token: [UInt8]) {
         guard let authorization else { throw APIError.unauthorized }
         let parts = authorization.trimmed.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
@@ -15,12 +15,16 @@ struct Authenticator {
             let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
         else { throw APIError.unauthorized }
         let login = String(decoding: decoded[..<colon], as: UTF8.self).trimmed.lowercased()
-        let token = Array(decoded[decoded.index(after: colon)...])
+        return (login, Array(decoded[decoded.index(after: colon)...]))
+    }
+
+    /// The staff user with this login and token, with the token they have (for the credential cache).
+    /// - Throws: ``APIError/unauthorized`` for every failure; the caller maps it to 401 or 403.
+    func authenticate(login: String, token: [UInt8]) throws -> (staff: StaffUser, token: [UInt8]) {
         let found = try StaffRepository(connection: connection).credentials(login: login)
-        guard let (staff, storedToken) = found, let storedToken,
-            Self.constantTimeEquals(Array(storedToken.utf8), token)
+        guard let (staff, storedToken) = found, let storedToken, Self.constantTimeEquals(Array(storedToken.utf8), token)
         else { throw APIError.unauthorized }
-        return staff
+        return (staff, Array(storedToken.utf8))
     }
 
     /// Compares in time that depends only on the lengths, so a token cannot be guessed byte by byte.
