@@ -2,8 +2,9 @@ import JSON
 import MicroHTTP
 import SQLiteStore
 
-/// HTTP Basic authentication, then the brand from the `Host` header, in one visit to the store (spec §1.8): the step
-/// that turns the exchange into an API handler's ``RequestContext``. A failed login is 401, or 403 when the
+/// HTTP Basic authentication, then the brand from the `Host` header, in at most one visit to the store (none while
+/// the ``CredentialCache`` holds them) (spec §1.8): the step that turns the exchange into an API handler's
+/// ``RequestContext``. A failed login is 401, or 403 when the
 /// control plane says so; a brand that is not the account's is 404.
 struct Authentication: Sendable {
     let database: Database
