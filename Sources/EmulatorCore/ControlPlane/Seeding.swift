@@ -22,11 +22,14 @@ struct Seeding {
     func seedBrandEntry(_ context: ControlContext) throws -> HTTPResponse {
         let label = try context.pathParameters.require("brand").lowercased()
         guard let kind = BrandEntryKind(rawValue: try context.pathParameters.require("kind")),
-            BrandEntryKind.seedable.contains(kind),
-            let brand = try database.read({ try BrandRepository(connection: $0).brand(hostLabel: label) })
+            BrandEntryKind.seedable.contains(kind)
         else { throw APIError.notFound }
         let entry = FixtureObject(object: context.body, path: "")
         return try seed { loader in
+            // Found inside the write, so that a brand removed a moment before is a 404, not a broken reference.
+            guard let brand = try BrandRepository(connection: loader.connection).brand(hostLabel: label) else {
+                throw APIError.notFound
+            }
             let id = try loader.insert(kind, entry, brandID: brand.id, accountID: brand.accountID)
             return try Self.render(kind, id: id, brandID: brand.id, loader.connection)
         }
@@ -37,6 +40,7 @@ struct Seeding {
         let accountID = try existingAccount(context)
         let entry = FixtureObject(object: context.body, path: "")
         return try seed { loader in
+            try Self.requireAccount(accountID, loader.connection)
             let (_, label) = try loader.insertBrand(entry, accountID: accountID, isDefault: false)
             return try Self.answer(try BrandRepository(connection: loader.connection).brand(hostLabel: label)) {
                 writer, brand in
@@ -54,6 +58,7 @@ struct Seeding {
         let accountID = try existingAccount(context)
         let entry = FixtureObject(object: context.body, path: "")
         return try seed { loader in
+            try Self.requireAccount(accountID, loader.connection)
             let id = try loader.insertStaff(entry, accountID: accountID)
             return try Self.answer(try StaffRepository(connection: loader.connection).staff(id: id)) { $0.staff($1) }
         }
@@ -76,6 +81,13 @@ struct Seeding {
         do {
             return try context.accountID(in: database)
         } catch is ControlError {
+            throw APIError.notFound
+        }
+    }
+
+    /// Checks, inside the write, that the account still exists (it may have been deleted since the path was read).
+    private static func requireAccount(_ accountID: Int, _ connection: Connection) throws {
+        guard try AccountRepository(connection: connection).exists(accountID: accountID) else {
             throw APIError.notFound
         }
     }
