@@ -57,17 +57,9 @@ public final class Connection: @unchecked Sendable {
     ///     `SQLITE_READONLY`.
     /// - Throws: ``SQLiteError`` when the file cannot be opened or a migration fails.
     public static func open(path: String, migrations: [String], readOnly: Bool = false) throws -> Connection {
-        var handle: OpaquePointer?
-        let access = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-        let flags = access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        let result = sqlite3_open_v2(path, &handle, flags, nil)
-        guard result == SQLITE_OK, let handle else {
-            let error = SQLiteError(code: result, connection: handle, sql: nil)
-            sqlite3_close_v2(handle)
-            throw error
-        }
-        let connection = Connection(handle: handle)
-        sqlite3_busy_timeout(handle, 5_000)
+        let connection = try opened(
+            path, access: readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        sqlite3_busy_timeout(connection.handle, 5_000)
         // A reader only checks the mode the writer set; the writer sets it.
         let journalSQL = readOnly ? "PRAGMA journal_mode" : "PRAGMA journal_mode=WAL"
         let journalMode = try connection.queryOne(journalSQL) { $0.string(0) }
@@ -81,6 +73,19 @@ public final class Connection: @unchecked Sendable {
         try connection.executeScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
         try connection.migrate(migrations)
         return connection
+    }
+
+    /// A connection to `path` opened with `access` (no mutex: ``Database`` serialises use; extended result codes).
+    /// - Throws: ``SQLiteError`` when SQLite cannot open it.
+    private static func opened(_ path: String, access: Int32) throws -> Connection {
+        var handle: OpaquePointer?
+        let result = sqlite3_open_v2(path, &handle, access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
+        guard result == SQLITE_OK, let handle else {
+            let error = SQLiteError(code: result, connection: handle, sql: nil)
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        return Connection(handle: handle)
     }
 
     /// The schema version stored in the database header.
@@ -155,8 +160,10 @@ public final class Connection: @unchecked Sendable {
 
     /// A private database in a new temporary file (under `TMPDIR`, else `/tmp`), deleted when the connection
     /// closes, or by the next process to make one if this one is killed first. (Not unlinked while open: SQLite's
-    /// Unix layer then fails with `SQLITE_IOERR_FSTAT`.) It is only ever written whole by the backup API and read whole, so it
-    /// keeps no journal and never syncs, and its page cache is small: the operating system's file cache serves it.
+    /// Unix layer then fails with `SQLITE_IOERR_FSTAT`.) It is only ever written whole by the backup API and read
+    /// whole, so it never syncs and its page cache is small: the operating system's file cache serves it. (A backup
+    /// copies the source's header, and with it write-ahead logging: `-wal` and `-shm` files appear beside it, named
+    /// like it, and go with it.)
     /// - Throws: ``SQLiteError`` when the file cannot be made or opened.
     static func openScratch() throws -> Connection {
         let directory = scratchDirectory
@@ -170,16 +177,13 @@ public final class Connection: @unchecked Sendable {
         // on it, SQLite's included.
         close(descriptor)
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var handle: OpaquePointer?
-        let result = sqlite3_open_v2(
-            path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
-        guard result == SQLITE_OK, let handle else {
-            let error = SQLiteError(code: result, connection: handle, sql: nil)
-            sqlite3_close_v2(handle)
+        let connection: Connection
+        do {
+            connection = try opened(path, access: SQLITE_OPEN_READWRITE)
+        } catch {
             unlink(path)
             throw error
         }
-        let connection = Connection(handle: handle)
         connection.scratchPath = path
         try connection.executeScript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-256;")
         return connection

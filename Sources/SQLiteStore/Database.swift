@@ -70,7 +70,8 @@ public final class Database: Sendable {
         try withWriter(changing: true) { connection in try connection.transaction { try body(connection) } }
     }
 
-    /// A consistent copy of the whole database, kept in an unlinked scratch file until released.
+    /// A consistent copy of the whole database, kept in a scratch file until released (in memory when no scratch
+    /// file can be made).
     /// - Throws: ``SQLiteError`` when the copy fails.
     public func snapshot() throws -> Snapshot {
         Snapshot(connection: try withWriter { try $0.snapshot() })

@@ -263,6 +263,23 @@ import Testing
         }
     }
 
+    @Test("a conversation counts in the brand and channel it belongs to now, after a move")
+    func movedConversation() async throws {
+        try await Self.withExample { emulator in
+            let moved = try await emulator.client.put(
+                "/conversations/conversation-b", #"{"conversation": {"category": "outlet", "brand": "acme-outlet"}}"#)
+            #expect(moved.status == 200)
+            let store = try await emulator.client.get("/reports/volume" + Self.range).text
+            #expect(store.hasPrefix(#"{"conversation_counts":{"2026-11-24":0,"2026-11-25":1,"2026-11-26":0}"#))
+            let outlet = emulator.client(host: "acme-outlet.localhost")
+            let there = try await outlet.get("/reports/volume" + Self.range).text
+            #expect(there.hasPrefix(#"{"conversation_counts":{"2026-11-24":0,"2026-11-25":1,"2026-11-26":0}"#))
+            let channels = try await outlet.get("/reports/channel_summary" + Self.range).text
+            #expect(
+                channels.contains(#""staff_responses":1,"customer_responses":1,"average_response_time_seconds":86400"#))
+        }
+    }
+
     @Test("reports count only the brand's own records and need access_reports")
     func scopingAndPermission() async throws {
         try await Self.withExample { emulator in

@@ -107,7 +107,7 @@ import Testing
                     + #""0": {"status": "resolved", "message": "All clear."}, "#
                     + #""2": {"id": 1, "message": "We were looking into delayed shipments.", "_destroy": "1"}}, "#
                     + #""incidents_systems_attributes": [{"system_id": "1", "status": "partial_outage", "_destroy": true}, "#
-                    + #"{"system_id": "2", "status": "operational"}]}}"#
+                    + #"{"system_id": "2", "status": "operational"}, {"id": 1, "system_id": "2", "status": " "}]}}"#
             ).object()
             #expect(answer["title"] as? String == "Shipment delays", "a blank title is absent")
             #expect(answer["status"] as? String == "resolved", "the last new entry in document order is the latest")
@@ -121,6 +121,7 @@ import Testing
             let links = try #require(answer["incidents_systems"] as? [[String: Any]])
             #expect(links.map { $0["id"] as? String } == ["1", "2"], "linking a linked system changes that link")
             #expect(links.map { $0["status"] as? String } == ["partial_outage", "operational"])
+            #expect(links.map { $0["system_id"] as? String } == ["1", "2"], "a link's system_id is never changed")
         }
     }
 

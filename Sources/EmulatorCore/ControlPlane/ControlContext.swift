@@ -1,6 +1,5 @@
 import JSON
 import MicroHTTP
-import SQLiteStore
 
 /// A control-plane request as its handler sees it. Handlers are methods of small services that hold only what they
 /// use (the journal, the fault script, the store…), never the whole emulator.
@@ -24,16 +23,6 @@ struct ControlContext: PipelineContext {
 
     /// The first query parameter of that name.
     func query(_ name: String) -> String? { exchange.request.query.first { $0.name == name }?.value }
-
-    /// The account the path's `{id}` names.
-    /// - Throws: a 404 when it names none.
-    func accountID(in database: Database) throws -> Int {
-        let given = try pathParameters.require("id")
-        guard let id = Int(given),
-            try database.read({ try AccountRepository(connection: $0).exists(accountID: id) })
-        else { throw ControlError.notFound("no account \(given)") }
-        return id
-    }
 
     /// An integer query parameter, or nil when absent.
     /// - Throws: a 400 when it is not an integer.

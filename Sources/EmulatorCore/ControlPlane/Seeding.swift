@@ -37,7 +37,7 @@ struct Seeding {
 
     /// A brand `{"name", "host", "url", "channels"?}` of the account; never its default brand.
     func seedBrand(_ context: ControlContext) throws -> HTTPResponse {
-        let accountID = try existingAccount(context)
+        let accountID = try Self.accountID(context)
         let entry = FixtureObject(object: context.body, path: "")
         return try seed { loader in
             try Self.requireAccount(accountID, loader.connection)
@@ -55,7 +55,7 @@ struct Seeding {
 
     /// A staff user `{"name"?, "email", "token"?, "role"?, "admin"?, "access_reports"?, "created_at"?}`.
     func seedStaff(_ context: ControlContext) throws -> HTTPResponse {
-        let accountID = try existingAccount(context)
+        let accountID = try Self.accountID(context)
         let entry = FixtureObject(object: context.body, path: "")
         return try seed { loader in
             try Self.requireAccount(accountID, loader.connection)
@@ -76,16 +76,14 @@ struct Seeding {
         }
     }
 
-    /// The path's account, which must exist; a 404 `{"error":"Not Found"}` otherwise, as for an unknown brand.
-    private func existingAccount(_ context: ControlContext) throws -> Int {
-        do {
-            return try context.accountID(in: database)
-        } catch is ControlError {
-            throw APIError.notFound
-        }
+    /// The account id in the path; a 404 `{"error":"Not Found"}` when it is not a number, as for an unknown account.
+    private static func accountID(_ context: ControlContext) throws -> Int {
+        guard let id = Int(try context.pathParameters.require("id")) else { throw APIError.notFound }
+        return id
     }
 
-    /// Checks, inside the write, that the account still exists (it may have been deleted since the path was read).
+    /// Checks, inside the write, that the account exists (so that one deleted a moment before is a 404, not a broken
+    /// reference).
     private static func requireAccount(_ accountID: Int, _ connection: Connection) throws {
         guard try AccountRepository(connection: connection).exists(accountID: accountID) else {
             throw APIError.notFound

@@ -114,7 +114,13 @@ struct Tenants {
         }
     }
 
-    private func accountID(_ context: ControlContext) throws -> Int { try context.accountID(in: database) }
+    private func accountID(_ context: ControlContext) throws -> Int {
+        let given = try context.pathParameters.require("id")
+        guard let id = Int(given),
+            try database.read({ try AccountRepository(connection: $0).exists(accountID: id) })
+        else { throw ControlError.notFound("no account \(given)") }
+        return id
+    }
 
     /// `http://{Host}` as the caller reached the emulator.
     private func baseURL(_ context: ControlContext) -> String {

@@ -35,14 +35,8 @@ extension FixtureLoader {
         let repository = ArticleRepository(connection: connection)
         let name = try topic.required("name").string()
         let created = try topic.optional("created_at")?.timestamp() ?? now
-        let slug: String
-        if let given = try topic.optional("slug") {
-            slug = try given.string()
-            if try repository.topicSlugTaken(brandID: brandID, slug: slug) { throw FixtureError.taken(given.path) }
-        } else {
-            slug = try Slug.unique(for: nil, base: Slug.base(for: name, empty: "topic")) {
-                try repository.topicSlugTaken(brandID: brandID, slug: $0)
-            }
+        let slug = try slug(given: topic.optional("slug"), madeFrom: name, empty: "topic") {
+            try repository.topicSlugTaken(brandID: brandID, slug: $0)
         }
         return try repository.insertTopic(
             brandID: brandID, name: name, slug: slug, createdAt: created,
@@ -73,17 +67,24 @@ extension FixtureLoader {
         let authorID = try staffID(
             named: try article.optional("author"), orFirstOf: accountID, for: article, as: "author")
         let created = try article.optional("created_at")?.timestamp() ?? now
-        let slug: String
-        if let given = try article.optional("slug") {
-            slug = try given.string()
-            if try repository.articleSlugTaken(brandID: brandID, slug: slug) { throw FixtureError.taken(given.path) }
-        } else {
-            slug = try Slug.unique(for: nil, base: Slug.base(for: title, empty: "article")) {
-                try repository.articleSlugTaken(brandID: brandID, slug: $0)
-            }
+        let slug = try slug(given: article.optional("slug"), madeFrom: title, empty: "article") {
+            try repository.articleSlugTaken(brandID: brandID, slug: $0)
         }
         return try repository.insertArticle(
             brandID: brandID, topicID: topicID, authorID: authorID, title: title, body: body, slug: slug,
             status: status, createdAt: created, updatedAt: try article.optional("updated_at")?.timestamp() ?? created)
+    }
+
+    /// A slug given in the entry, which must be free (taken is a conflict), or one made from `text` with the first
+    /// free `-2`, `-3` … suffix (`empty` when nothing of the text is left).
+    private func slug(given: FixtureNode?, madeFrom text: String, empty: String, taken: (String) throws -> Bool)
+        throws -> String
+    {
+        guard let given else {
+            return try Slug.unique(for: nil, base: Slug.base(for: text, empty: empty), isTaken: taken)
+        }
+        let slug = try given.string()
+        if try taken(slug) { throw FixtureError.taken(given.path) }
+        return slug
     }
 }

@@ -26,11 +26,7 @@ extension FixtureLoader {
         var latest = created
         for node in updates {
             let update = try node.object()
-            let statusNode = try update.required("status")
-            guard let status = IncidentStatus(rawValue: try statusNode.string()) else {
-                let names = IncidentStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                throw FixtureError(path: statusNode.path, message: "must be one of \(names)")
-            }
+            let status = try update.required("status").oneOf(IncidentStatus.self)
             let time = try update.optional("created_at")?.timestamp() ?? created
             latest = max(latest, time)
             try repository.insertUpdate(
@@ -43,11 +39,7 @@ extension FixtureLoader {
             guard let systemID = try repository.systemID(brandID: brandID, title: title) else {
                 throw FixtureError(path: systemNode.path, message: "\"\(title)\" is not a system of the brand")
             }
-            let statusNode = try link.required("status")
-            guard let status = SystemStatus(rawValue: try statusNode.string()) else {
-                let names = SystemStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                throw FixtureError(path: statusNode.path, message: "must be one of \(names)")
-            }
+            let status = try link.required("status").oneOf(SystemStatus.self)
             try repository.link(incidentID: id, systemID: systemID, status: status)
         }
         try repository.touchIncident(

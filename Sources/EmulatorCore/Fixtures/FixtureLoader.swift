@@ -400,14 +400,21 @@ struct FixtureNode {
         return Timestamp(milliseconds: stamp.milliseconds + shift)
     }
 
+    /// A value of a string enumeration; anything else names every value it may take.
+    func oneOf<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) throws -> Value
+    where Value.RawValue == String {
+        guard let value = Value(rawValue: try string()) else {
+            let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw FixtureError(path: path, message: "must be one of \(names)")
+        }
+        return value
+    }
+
     /// `{"type", "identifier"}`, normalised and checked as the API checks it (facebook allowed here).
     func identity() throws -> IdentityKey {
         let object = try object()
         let typeNode = try object.required("type")
-        guard let type = IdentityType(rawValue: try typeNode.string()) else {
-            let names = IdentityType.allCases.map(\.rawValue).joined(separator: ", ")
-            throw FixtureError(path: typeNode.path, message: "must be one of \(names)")
-        }
+        let type = try typeNode.oneOf(IdentityType.self)
         let identifierNode = try object.required("identifier")
         guard let key = IdentityKey(type, try identifierNode.string()) else {
             throw FixtureError(path: identifierNode.path, message: "is blank")

@@ -10,7 +10,7 @@ struct ReportRange {
     let today: CalendarDay
 
     /// Every day of the range, ascending.
-    var days: StrideThrough<CalendarDay> { stride(from: start, through: end, by: 1) }
+    var days: ClosedRange<CalendarDay> { start...end }
 
     init(parameters: Parameters, now: Timestamp) throws(ValidationErrors) {
         today = CalendarDay(containing: now)

@@ -19,7 +19,7 @@ enum ReportRoutes {
         let range = try ReportRange(parameters: context.parameters, now: context.now)
         let counts = try context.database.read { connection in
             try ReportRepository(connection: connection).conversationCounts(
-                brandID: context.brand.id, days: range.start...range.end)
+                brandID: context.brand.id, days: range.days)
         }
         return report(range, key: "conversation_counts") { $0.dayMap(range, counts) }
     }
@@ -34,10 +34,10 @@ enum ReportRoutes {
             try ReportRepository(connection: connection).timedResponses(brandID: context.brand.id, days: hull)
         }
         var byDay: [CalendarDay: ResponseTally] = [:]
-        for group in groups where (range.start...range.end).contains(group.day) {
+        for group in groups where range.days.contains(group.day) {
             byDay[group.day, default: .init()].add(group)
         }
-        let inRange = ResponseTally.of(groups, in: range.start...range.end)
+        let inRange = ResponseTally.of(groups, in: range.days)
         func average(_ from: Int64, _ to: Int64) -> Int? {
             ResponseTally.of(groups, in: today.advanced(by: from)...today.advanced(by: to)).averageSeconds
         }
@@ -80,11 +80,10 @@ enum ReportRoutes {
     /// One entry per staff user of the account, keyed by display name.
     static func staff(_ context: RequestContext) throws -> HTTPResponse {
         let range = try ReportRange(parameters: context.parameters, now: context.now)
-        let days = range.start...range.end
         let (staff, facts) = try context.database.read { connection in
             (
                 try StaffRepository(connection: connection).all(accountID: context.accountID),
-                try ReportRepository(connection: connection).facts(brandID: context.brand.id, days: days)
+                try ReportRepository(connection: connection).facts(brandID: context.brand.id, days: range.days)
             )
         }
         let (messages, timed, conversations, ratings) = (
@@ -129,7 +128,7 @@ enum ReportRoutes {
     static func tags(_ context: RequestContext) throws -> HTTPResponse {
         let range = try ReportRange(parameters: context.parameters, now: context.now)
         let stored = try context.database.read { connection in
-            try ReportRepository(connection: connection).tags(brandID: context.brand.id, days: range.start...range.end)
+            try ReportRepository(connection: connection).tags(brandID: context.brand.id, days: range.days)
         }
         var counts: [String: Int] = [:]
         for (tag, count) in stored { counts[tag.lowercased(), default: 0] += count }
@@ -142,11 +141,10 @@ enum ReportRoutes {
     /// One entry per channel of the brand, in the order of `GET /channels`, keyed by its id.
     static func channelSummary(_ context: RequestContext) throws -> HTTPResponse {
         let range = try ReportRange(parameters: context.parameters, now: context.now)
-        let days = range.start...range.end
         let (channels, facts) = try context.database.read { connection in
             (
                 try ChannelRepository(connection: connection).all(brandID: context.brand.id),
-                try ReportRepository(connection: connection).facts(brandID: context.brand.id, days: days)
+                try ReportRepository(connection: connection).facts(brandID: context.brand.id, days: range.days)
             )
         }
         let (messages, timed, conversations, ratings) = (
