@@ -62,6 +62,9 @@ struct Serve: ParsableCommand {
     )
     var maxConnections: Int?
 
+    @Option(help: "HTTP worker threads. [env: REAMAZE_EMULATOR_THREADS] (default: the number of cores)")
+    var threads: Int?
+
     @Option(
         help:
             "Status of a failed login, 401 or 403. [env: REAMAZE_EMULATOR_AUTH_FAILURE_STATUS] (default: \(defaults.authFailureStatus.rawValue))"
@@ -124,6 +127,12 @@ struct Serve: ParsableCommand {
         configuration.connectionLimit = try number(maxConnections, "MAX_CONNECTIONS") ?? configuration.connectionLimit
         guard configuration.connectionTimeoutSeconds > 0, configuration.connectionLimit > 0 else {
             throw ValidationError("the connection timeout and the connection limit must be positive")
+        }
+        if let threads = try number(threads, "THREADS") {
+            guard (1...256).contains(threads) else {
+                throw ValidationError("the thread count must be 1 to 256, got \(threads)")
+            }
+            configuration.threadCount = threads
         }
         if let status = try number(authFailureStatus, "AUTH_FAILURE_STATUS") {
             guard let parsed = EmulatorConfiguration.AuthFailureStatus(rawValue: status) else {

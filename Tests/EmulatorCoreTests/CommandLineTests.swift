@@ -160,6 +160,7 @@ import Testing
             (["--log-level", "loud"], 64, "unknown log level"),
             (["--rate-limit", "0"], 64, "the rate limit must be a positive integer"),
             (["--journal-size=-1"], 64, "the journal size cannot be negative"),
+            (["--threads", "0"], 64, "the thread count must be 1 to 256, got 0"),
             (
                 ["--fixtures", "/nonexistent/fixtures.json"], 1,
                 "cannot read the fixtures file /nonexistent/fixtures.json: No such file or directory"
