@@ -6,9 +6,21 @@
  *   GET  /read?email=c42@example.com  an indexed read answering a small JSON document
  *   POST /write                       one INSERT and its COMMIT
  *
- * Usage: ceiling PORT DATABASE   (DATABASE is created and seeded with 100,000 rows when empty)
+ * With a third argument, a copy of the emulator's seeded database, it also answers the emulator's list pages doing
+ * the same work the fastest way SQLite allows: the page's count and one statement that selects the page and builds
+ * each item's JSON (the emulator's field names and nesting) with SQLite's JSON functions, on a read-only connection
+ * per thread, as the emulator reads:
+ *
+ *   GET  /page/contacts?page=N        GET /contacts?page=N          (sorted by name)
+ *   GET  /page/search?q=c123@         GET /contacts?q=c123@         (the same FTS5 trigram query)
+ *   GET  /page/conversations?page=N   GET /conversations?page=N     (not archived, newest first)
+ *   GET  /page/messages?page=N        GET /messages?page=N          (the brand's, newest first)
+ *
+ * Usage: ceiling PORT DATABASE [EMULATOR_DATABASE]
+ *        (DATABASE is created and seeded with 100,000 rows when empty; EMULATOR_DATABASE is only read)
  */
 #include <microhttpd.h>
+#include "ceiling.h"
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -30,7 +42,7 @@ static void completed(void *cls, struct MHD_Connection *connection, void **con_c
     *con_cls = NULL;
 }
 
-static enum MHD_Result respond(struct MHD_Connection *connection, unsigned int status, const char *body, size_t size) {
+enum MHD_Result respond(struct MHD_Connection *connection, unsigned int status, const char *body, size_t size) {
     struct MHD_Response *response = MHD_create_response_from_buffer(size, (void *) body, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(response, "Content-Type", "application/json; charset=utf-8");
     enum MHD_Result result = MHD_queue_response(connection, status, response);
@@ -86,11 +98,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
         int length = snprintf(body, sizeof body, "{\"_id\":%lld,\"email\":\"%s\"}", id, email);
         return respond(connection, 200, body, (size_t) length);
     }
+    if (strcmp(method, "GET") == 0 && strncmp(url, "/page/", 6) == 0) return answer_page(connection, url + 6);
     return respond(connection, 404, "{\"error\":\"Not Found\"}", 21);
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: ceiling PORT DATABASE\n"); return 2; }
+    if (argc != 3 && argc != 4) { fprintf(stderr, "usage: ceiling PORT DATABASE [EMULATOR_DATABASE]\n"); return 2; }
+    if (argc == 4) pages_database = argv[3];
     if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         fprintf(stderr, "cannot open %s\n", argv[2]);
         return 1;
