@@ -13,6 +13,8 @@ public final class Database: Sendable {
     private let path: String
     private let readsInParallel: Bool
     private let generation = Atomic<UInt64>(0)
+    /// Runs a file database's checkpoints off the writer's path; nil for an in-memory database, which has no log.
+    private let checkpointer: Checkpointer?
 
     /// A number that changes after every write, restore and bulk write has finished (committed or not), for caches
     /// of what the store holds: a value read when the generation was `g` is current while the generation is `g`.
@@ -28,10 +30,16 @@ public final class Database: Sendable {
     /// Opens the database at `path` (or `:memory:`) and runs the migrations.
     /// - Throws: ``SQLiteError`` when opening or migrating fails.
     public init(path: String, migrations: [String]) throws {
-        writer = Mutex(try Connection.open(path: path, migrations: migrations))
+        let connection = try Connection.open(path: path, migrations: migrations)
         self.path = path
         readsInParallel = path != ":memory:" && !path.isEmpty
+        checkpointer = readsInParallel ? Checkpointer(path: path) : nil
+        if let checkpointer { connection.delegateCheckpoints(to: checkpointer) }
+        writer = Mutex(connection)
     }
+
+    /// How many checkpoints of the write-ahead log have run in the background (always 0 in memory).
+    public var backgroundCheckpoints: Int { checkpointer?.completedCount ?? 0 }
 
     /// Runs `body` in one read transaction on a read-only connection (the writer in `query_only` mode, for an
     /// in-memory database): every statement in it sees the same committed state, and none can write.
@@ -103,6 +111,7 @@ public final class Database: Sendable {
             pool.idle.removeAll()
         }
         writer.withLock { $0 = nil }
+        checkpointer?.close()
     }
 
     /// Runs `body` on the writer under its lock; `changing`: it may change the store, so the generation moves on

@@ -156,6 +156,32 @@ private func temporaryPath() -> String {
         #expect(try database.read { try $0.queryOne("PRAGMA integrity_check") { $0.string(0) } } == "ok")
     }
 
+    @Test("a commit never checkpoints the log itself: a checkpoint runs in the background and copies it to the file")
+    func backgroundCheckpoints() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try Database(path: path, migrations: migrations)
+        defer { database.close() }
+        #expect(try database.write { try $0.queryOne("PRAGMA wal_autocheckpoint") { $0.int(0) } } == 0)
+        // About 1,200 pages of 4 KiB in one commit: past the threshold.
+        _ = try database.write { connection in
+            for index in 0..<1_200 {
+                try connection.execute(
+                    "INSERT INTO items (name) VALUES (?)", ["\(index)-" + String(repeating: "x", count: 4_000)])
+            }
+        }
+        var waited = 0
+        while database.backgroundCheckpoints == 0, waited < 1_000 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(database.backgroundCheckpoints >= 1)
+        // The checkpoint copied the log into the database file, which held a few pages before.
+        let fileSize = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(fileSize > 1_200 * 4_000)
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 1_200)
+    }
+
     @Test("reads of a file database run on their own connections and see every committed write, never a half one")
     func parallelReads() async throws {
         let path = temporaryPath()

@@ -1,0 +1,75 @@
+import CSQLite
+import Dispatch
+import Synchronization
+
+/// Runs the write-ahead log's checkpoints on a thread of its own, so that no request waits for one.
+///
+/// By default SQLite checkpoints inside the commit that takes the log past 1,000 pages: that request then copies the
+/// log into the database file and syncs it, tens of milliseconds on a busy disk (BENCHMARKS.md measured it as most
+/// of the writes' p99). Here the writer only reports its log's size after each commit; past the threshold a passive
+/// checkpoint runs on this checkpointer's own connection, beside the writer and the readers (a passive checkpoint
+/// never blocks them). The log starts again at its beginning once a checkpoint has copied all of it, as before.
+final class Checkpointer: Sendable {
+    /// SQLite's own default threshold, in pages.
+    static let thresholdPages: Int32 = 1_000
+
+    private let path: String
+    /// Opened on the first checkpoint; nil again once closed.
+    private let connection = Mutex<Connection?>(nil)
+    private let scheduled = Atomic<Bool>(false)
+    private let closed = Atomic<Bool>(false)
+    private let completed = Atomic<Int>(0)
+    private let queue = DispatchQueue(label: "reamaze-emulator.sqlite-checkpoint")
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// How many checkpoints have run.
+    var completedCount: Int { completed.load(ordering: .acquiring) }
+
+    /// Called by the writer after each commit with the pages its log holds; schedules one checkpoint at a time.
+    func committed(logPages: Int32) {
+        guard logPages >= Self.thresholdPages, !closed.load(ordering: .acquiring),
+            !scheduled.exchange(true, ordering: .acquiringAndReleasing)
+        else { return }
+        queue.async { [self] in
+            defer { scheduled.store(false, ordering: .releasing) }
+            connection.withLock { connection in
+                guard !closed.load(ordering: .acquiring) else { return }
+                if connection == nil { connection = try? Connection.open(path: path, migrations: []) }
+                // A checkpoint that fails (the disk full) leaves the log as it is; the next commit schedules another.
+                guard let connection, connection.checkpoint() else { return }
+                completed.add(1, ordering: .releasing)
+            }
+        }
+    }
+
+    /// Lets a running checkpoint finish and closes the connection; later commits schedule nothing.
+    func close() {
+        closed.store(true, ordering: .releasing)
+        queue.sync {}
+        connection.withLock { $0 = nil }
+    }
+}
+
+extension Connection {
+    /// Hands this connection's checkpoints to `checkpointer`: after each commit it is told the log's size, and this
+    /// connection no longer checkpoints by itself (`PRAGMA wal_autocheckpoint` then reads 0). The checkpointer must
+    /// outlive the connection.
+    func delegateCheckpoints(to checkpointer: Checkpointer) {
+        sqlite3_wal_hook(
+            handle,
+            { context, _, _, pages in
+                guard let context else { return SQLITE_OK }
+                Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().committed(logPages: pages)
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(checkpointer).toOpaque())
+    }
+
+    /// A passive checkpoint of the main database: copies what it can of the log without waiting for anyone.
+    /// - Returns: whether SQLite ran it.
+    func checkpoint() -> Bool {
+        sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK
+    }
+}
