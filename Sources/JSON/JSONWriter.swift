@@ -47,7 +47,7 @@ public struct JSONWriter {
     /// Writes an integer, or `null`.
     public mutating func int(_ value: Int?) {
         separate()
-        if let value { bytes.append(contentsOf: String(value).utf8) } else { appendLiteral("null") }
+        if let value { appendDecimal(value) } else { appendLiteral("null") }
         needsComma = true
     }
 
@@ -113,8 +113,36 @@ public struct JSONWriter {
         literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// An integer's decimal digits, written straight into the buffer (no string made for them).
+    private mutating func appendDecimal(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits, filled from the end
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[index...])
+        }
+    }
+
     private mutating func appendQuoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied whole when nothing in them needs one.
+        let copiedWhole =
+            text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+                guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+                else { return false }
+                bytes.append(contentsOf: utf8)
+                return true
+            } ?? false
+        if copiedWhole {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): appendLiteral("\\\"")

@@ -36,8 +36,23 @@ public struct HTTPRequest: Sendable {
 
     /// The first value of a header, matched case-insensitively.
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
+        headers.first { Self.equalIgnoringASCIICase($0.name, name) }?.value
+    }
+
+    /// Whether two header names are equal when ASCII letters are compared without case (RFC 9110: header names are
+    /// case-insensitive), without making lower-cased copies: this runs several times for every request.
+    static func equalIgnoringASCIICase(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        var right = rhs.utf8.makeIterator()
+        for left in lhs.utf8 {
+            guard let other = right.next() else { return false }
+            if left != other,
+                left | 0x20 != other | 0x20 || !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains(left | 0x20)
+            {
+                return false
+            }
+        }
+        return true
     }
 
     /// The raw (still percent-encoded) path segments, without empty leading and trailing segments.
@@ -45,7 +60,11 @@ public struct HTTPRequest: Sendable {
 
     /// The raw segments of a request path, as ``rawSegments`` splits them.
     public static func segments(ofRawPath rawPath: String) -> [Substring] {
-        var segments = rawPath.split(separator: "/", omittingEmptySubsequences: false)
+        // Split on the UTF-8 view: "/" is one byte and never inside a multi-byte character, and splitting the
+        // characters would find their boundaries for nothing (this runs for every request).
+        var segments = rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map {
+            Substring($0)
+        }
         if segments.first?.isEmpty == true { segments.removeFirst() }
         while segments.last?.isEmpty == true { segments.removeLast() }
         return segments

@@ -69,11 +69,19 @@ public final class Connection: @unchecked Sendable {
                 code: SQLITE_ERROR, message: "journal_mode is \(journalMode ?? "unknown"), expected \(expected)",
                 sql: journalSQL)
         }
-        if readOnly { return connection }
+        if readOnly {
+            // Readers map the file instead of copying each page they read into their own cache with a system call:
+            // every reader shares the operating system's copy (BENCHMARKS.md, "Where the time goes").
+            try connection.executeScript("PRAGMA mmap_size=\(readerMapBytes);")
+            return connection
+        }
         try connection.executeScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
         try connection.migrate(migrations)
         return connection
     }
+
+    /// How much of a database file each reader maps: enough for a few million contacts.
+    static let readerMapBytes = 1 << 30
 
     /// A connection to `path` opened with `access` (no mutex: ``Database`` serialises use; extended result codes).
     /// - Throws: ``SQLiteError`` when SQLite cannot open it.

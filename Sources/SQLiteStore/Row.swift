@@ -54,7 +54,7 @@ public struct Row {
     public func bool(_ name: String) throws -> Bool { bool(try value(name)) }
 
     private func index(_ name: String) throws -> Int32 {
-        guard let index = columns.positions[name] else {
+        guard !name.isEmpty, let index = columns.position(of: name) else {
             throw SQLiteError(code: SQLITE_RANGE, message: "no column named \(name)", sql: nil)
         }
         return index
@@ -107,16 +107,18 @@ public struct Row {
 /// The result columns of a prepared statement by name (the `AS` alias, or the column's own name), worked out once
 /// per prepared statement and shared by every row it yields.
 final class ColumnIndex: Sendable {
-    let positions: [String: Int32]
+    /// The names in column order; a name is found by comparing it with each (a few short strings compare faster
+    /// than one is hashed, and this runs for every column of every row read).
+    let names: [String]
 
     init(statement: OpaquePointer) {
-        var positions: [String: Int32] = [:]
-        for column in 0..<sqlite3_column_count(statement) {
-            guard let name = sqlite3_column_name(statement, column) else { continue }
-            // The first of two columns with one name wins; give the second an alias to read it.
-            let key = String(cString: name)
-            if positions[key] == nil { positions[key] = column }
+        names = (0..<sqlite3_column_count(statement)).map { column in
+            sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
         }
-        self.positions = positions
+    }
+
+    /// The position of the first column with this name (give a second column of the same name an alias to read it).
+    func position(of name: String) -> Int32? {
+        names.firstIndex(of: name).map { Int32($0) }
     }
 }

@@ -197,3 +197,19 @@ import Testing
         }
     }
 }
+
+/// `trimmed` removes Unicode white space at both ends, and takes its shortcut only where nothing is to be removed.
+@Suite struct TrimmingTests {
+    @Test(
+        "trims like a walk over the characters does",
+        arguments: [
+            "", " ", "bob", " bob ", "\tbob\n", "\r\nbob\r\n", "bob\u{0B}", "\u{0C}bob", "\u{A0}bob\u{3000}",
+            "bob\u{2028}", "\u{85}bob", "b o b", "é", " é ", "e\u{301}", "\u{1C}bob\u{1F}", "😀", "a\u{200B}",
+        ])
+    func likeTheCharacterWalk(text: String) {
+        var view = Substring(text)
+        while view.first?.isWhitespace == true { view.removeFirst() }
+        while view.last?.isWhitespace == true { view.removeLast() }
+        #expect(text.trimmed == String(view))
+    }
+}

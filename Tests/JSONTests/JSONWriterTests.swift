@@ -26,6 +26,13 @@ import Testing
                 == #"{"name":"Bob","nickname":null,"count":3,"missing":null,"flags":[true,false,null,{},[]]}"#)
     }
 
+    @Test("integers are written in decimal, as Swift prints them, from the smallest to the largest")
+    func integers() {
+        for value in [0, 7, -1, 10, -10, 99, 100, 1_764_000_000_000, Int.max, Int.min, Int.min + 1] {
+            #expect(String(decoding: JSONWriter.encode { $0.int(value) }, as: UTF8.self) == String(value))
+        }
+    }
+
     @Test(
         "strings escape quotes, backslashes and every control character; other characters pass as UTF-8",
         arguments: [
@@ -35,6 +42,8 @@ import Testing
             ("line\nbreak\r\ttab", #""line\nbreak\r\ttab""#),
             ("\u{0}\u{1}\u{8}\u{C}\u{1F}", #""\u0000\u0001\u0008\u000c\u001f""#),
             ("/ é 😀 \u{2028}", "\"/ é 😀 \u{2028}\""),
+            ("DEL \u{7F} is no control character to escape", "\"DEL \u{7F} is no control character to escape\""),
+            (String("x\"y".dropFirst()), #""\"y""#),
         ])
     func escaping(text: String, expected: String) {
         #expect(String(decoding: JSONWriter.encode { $0.string(text) }, as: UTF8.self) == expected)

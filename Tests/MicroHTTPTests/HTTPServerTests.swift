@@ -162,3 +162,21 @@ private func sendRaw(port: Int, _ request: String) throws -> String {
     guard reply.status != 0 else { throw POSIXError(.ECONNREFUSED) }
     return reply.head + "\r\n\r\n" + reply.body
 }
+
+/// Header names compare without case, ASCII letters only (RFC 9110).
+@Suite struct HeaderLookupTests {
+    @Test("a header is found whatever the case of its name, and only by its own name")
+    func caseInsensitive() {
+        let request = HTTPRequest(
+            method: "GET", rawPath: "/",
+            headers: [("X-Other", "no"), ("aUtHoRiZaTiOn", "Basic abc"), ("Host", "acme.localhost")])
+        #expect(request.header("Authorization") == "Basic abc")
+        #expect(request.header("AUTHORIZATION") == "Basic abc")
+        #expect(request.header("host") == "acme.localhost")
+        #expect(request.header("Authorizatio") == nil)
+        #expect(request.header("X-Othe_") == nil)
+        // "[" and "{" differ by the case bit too, and are not letters.
+        #expect(HTTPRequest(method: "GET", rawPath: "/", headers: [("X[", "1")]).header("X{") == nil)
+        #expect(HTTPRequest(method: "GET", rawPath: "/", headers: [("Ke\u{212A}", "1")]).header("kek") == nil)
+    }
+}

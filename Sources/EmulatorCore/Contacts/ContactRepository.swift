@@ -28,8 +28,7 @@ struct ContactRepository {
     /// a message's sender do not show them, and lists of those would load every author's notes for nothing).
     func load(contactID: Int, withNotes: Bool = true) throws -> ContactRecord? {
         guard
-            var contact = try connection.queryOne(
-                "SELECT \(Self.contactColumns) FROM contacts WHERE id = ?", [contactID], Self.row)
+            var contact = try connection.queryOne(Self.contactByID, [contactID], Self.row)
         else { return nil }
         contact.data = try CustomDataRepository(connection: connection, owner: .contact).load(contact.id)
         contact.identities = try identities(contactID: contact.id)
@@ -75,6 +74,12 @@ struct ContactRepository {
 
     private static let contactColumns =
         "id, external_id, name, friendly_name, external_avatar_url, created_at, updated_at"
+    // The SQL of the reads every contact shown runs, made once rather than per read.
+    private static let contactByID = "SELECT \(contactColumns) FROM contacts WHERE id = ?"
+    private static let notesOfContact = """
+        SELECT \(noteColumns) FROM notes n JOIN staff s ON s.id = n.creator_id
+        WHERE n.contact_id = ? ORDER BY n.created_at, n.id
+        """
 
     /// A contact row, without its data, identities and notes yet.
     private static func row(_ row: Row) throws -> ContactRecord {
@@ -101,11 +106,7 @@ struct ContactRepository {
 
     /// The contact's notes, oldest first (by `created_at`, then id).
     func notes(contactID: Int) throws -> [NoteRecord] {
-        try connection.query(
-            """
-            SELECT \(Self.noteColumns) FROM notes n JOIN staff s ON s.id = n.creator_id
-            WHERE n.contact_id = ? ORDER BY n.created_at, n.id
-            """, [contactID], Self.noteRecord)
+        try connection.query(Self.notesOfContact, [contactID], Self.noteRecord)
     }
 
     /// One note of the contact, or nil when the id is another contact's or unknown.

@@ -14,42 +14,50 @@ struct Authentication: Sendable {
 
     func context(for exchange: Exchange) throws -> RequestContext {
         let request = exchange.request
-        let host = request.header("Host")
         let (staff, brand) = try refusingAs(settings.values.authFailureStatus) {
-            try authenticate(Authenticator.credentials(authorization: request.header("Authorization")), host: host) {
+            try authenticate(authorization: request.header("Authorization"), host: request.header("Host")) {
                 exchange.accountID = $0
             }
         }
         return RequestContext(exchange: exchange, staff: staff, brand: brand, database: database, now: clock.now())
     }
 
-    /// The staff user and brand of these credentials and host: from the cache while no write has happened since
-    /// they were read (the token still compared), else from one read of the store. `identified` gets the account
-    /// as soon as the login is known, so that a refusal of the brand is journaled under it.
-    private func authenticate(
-        _ credentials: (login: String, token: [UInt8]), host: String?, identified: (Int) -> Void
-    ) throws -> (StaffUser, Brand) {
-        let label = BrandResolver.label(fromHost: host)
+    /// The staff user and brand of these headers: from the cache while no write has happened since they were read
+    /// (the token still compared), else from one read of the store. `identified` gets the account as soon as the
+    /// login is known, so that a refusal of the brand is journaled under it.
+    private func authenticate(authorization: String?, host: String?, identified: (Int) -> Void) throws -> (
+        StaffUser, Brand
+    ) {
+        guard let authorization else { throw APIError.unauthorized }
+        let key = CredentialCache.key(authorization: authorization, host: host)
         let generation = database.writeGeneration
-        if let cached = cache.entry(login: credentials.login, hostLabel: label, generation: generation) {
+        let known = cache.lookUp(key, generation: generation)
+        if let (credentials, cached) = known, let cached {
             guard Authenticator.constantTimeEquals(cached.token, credentials.token) else {
                 throw APIError.unauthorized
             }
             identified(cached.staff.accountID)
             return (cached.staff, cached.brand)
         }
+        let credentials = try known?.0 ?? Self.credentials(authorization: authorization, host: host)
         let (staff, token, brand) = try database.read { connection in
             let (staff, token) = try Authenticator(connection: connection).authenticate(
                 login: credentials.login, token: credentials.token)
             identified(staff.accountID)
             return (
-                staff, token, try BrandResolver(connection: connection).resolve(host: host, accountID: staff.accountID)
+                staff, token,
+                try BrandResolver(connection: connection).resolve(
+                    label: credentials.hostLabel, accountID: staff.accountID)
             )
         }
-        cache.store(
-            .init(generation: generation, staff: staff, token: token, brand: brand), login: credentials.login,
-            hostLabel: label)
+        cache.store(key, credentials, .init(generation: generation, staff: staff, token: token, brand: brand))
         return (staff, brand)
+    }
+
+    /// What the headers say: the login and token of a Basic `Authorization`, and the brand label of `Host`.
+    private static func credentials(authorization: String, host: String?) throws -> CredentialCache.Credentials {
+        let (login, token) = try Authenticator.credentials(authorization: authorization)
+        return CredentialCache.Credentials(login: login, token: token, hostLabel: BrandResolver.label(fromHost: host))
     }
 
     /// Runs `body`, answering a failed authentication with the configured status (401, or 403).

@@ -7,8 +7,7 @@ struct Authenticator {
 
     /// The login (lower-cased) and token of a Basic `Authorization` header.
     /// - Throws: ``APIError/unauthorized`` when there is none or it is not Basic with a `login:token` pair.
-    static func credentials(authorization: String?) throws -> (login: String, token: [UInt8]) {
-        guard let authorization else { throw APIError.unauthorized }
+    static func credentials(authorization: String) throws -> (login: String, token: [UInt8]) {
         let parts = authorization.trimmed.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
             let decoded = Data(base64Encoded: String(parts[1]).trimmed),

@@ -18,9 +18,8 @@ struct BrandResolver {
 
     /// The brand for this request.
     /// - Throws: ``UnknownBrand`` (a plain 404 to the client) when the named brand is not the account's.
-    func resolve(host: String?, accountID: Int) throws -> Brand {
+    func resolve(label: String?, accountID: Int) throws -> Brand {
         let brands = BrandRepository(connection: connection)
-        let label = Self.label(fromHost: host)
         let brand = try label.map { try brands.brand(hostLabel: $0) } ?? brands.defaultBrand(accountID: accountID)
         guard let brand, brand.accountID == accountID else {
             throw UnknownBrand(

@@ -1,11 +1,21 @@
 import SQLiteStore
 import Synchronization
 
-/// Who a login is and which brand a host names, remembered between requests so that authenticating a request needs no
-/// read of the store. Every entry is tagged with the store's write generation when it was read, and is used only
-/// while the generation is unchanged: any write (a token, a staff user, a brand, an import, a reset) retires them
-/// all. The token is still compared, in constant time, on every request; a failed authentication is never kept.
+/// What authenticating a request needs, remembered between requests so that it takes neither the parsing of its
+/// headers nor a read of the store. Keyed by the request's `Authorization` and `Host` headers exactly as sent, a slot
+/// keeps what they say (the login, the token, the host's brand label) and, once they authenticated, the staff user,
+/// their stored token and the brand, tagged with the store's write generation: those are used only while the
+/// generation is unchanged, so any write (a token, a staff user, a brand, an import, a reset) retires them all. The
+/// token is still compared, in constant time, on every request; a failed authentication is never kept.
 final class CredentialCache: Sendable {
+    /// What a pair of headers says.
+    struct Credentials: Sendable {
+        let login: String
+        let token: [UInt8]
+        let hostLabel: String?
+    }
+
+    /// Who the credentials authenticated as, at `generation`.
     struct Entry: Sendable {
         let generation: UInt64
         let staff: StaffUser
@@ -13,24 +23,33 @@ final class CredentialCache: Sendable {
         let brand: Brand
     }
 
+    private struct Slot {
+        let credentials: Credentials
+        var entry: Entry?
+    }
+
     /// Enough for every tenant of a test run; when full, the cache starts again empty.
     static let capacity = 4_096
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let slots = Mutex<[String: Slot]>([:])
 
-    private static func key(login: String, hostLabel: String?) -> String { login + "\n" + (hostLabel ?? "") }
-
-    /// The entry for this login and host label, if it was read at `generation`.
-    func entry(login: String, hostLabel: String?, generation: UInt64) -> Entry? {
-        let key = Self.key(login: login, hostLabel: hostLabel)
-        return entries.withLock { entries in entries[key].flatMap { $0.generation == generation ? $0 : nil } }
+    /// The key of a pair of headers; an absent `Host` differs from an empty one.
+    static func key(authorization: String, host: String?) -> String {
+        authorization + (host.map { "\n" + $0 } ?? "")
     }
 
-    func store(_ entry: Entry, login: String, hostLabel: String?) {
-        let key = Self.key(login: login, hostLabel: hostLabel)
-        entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = entry
+    /// What the headers of `key` say and, when they authenticated at `generation`, who as; nil when never seen.
+    func lookUp(_ key: String, generation: UInt64) -> (Credentials, Entry?)? {
+        slots.withLock { slots in
+            slots[key].map { slot in (slot.credentials, slot.entry.flatMap { $0.generation == generation ? $0 : nil }) }
+        }
+    }
+
+    /// Remembers what the headers of `key` say and, when given, who they authenticated as.
+    func store(_ key: String, _ credentials: Credentials, _ entry: Entry?) {
+        slots.withLock { slots in
+            if slots.count >= Self.capacity, slots[key] == nil { slots.removeAll(keepingCapacity: true) }
+            slots[key] = Slot(credentials: credentials, entry: entry)
         }
     }
 }

@@ -10,6 +10,21 @@ struct CustomDataRepository {
 
         var table: String { "\(rawValue)_data" }
         var column: String { "\(rawValue)_id" }
+
+        /// The SQL of ``CustomDataRepository/load(_:)``, made once: it runs for every contact or conversation shown.
+        var loadSQL: String {
+            switch self {
+            case .contact: Self.contactLoadSQL
+            case .conversation: Self.conversationLoadSQL
+            }
+        }
+
+        private static let contactLoadSQL = Owner.contact.makeLoadSQL()
+        private static let conversationLoadSQL = Owner.conversation.makeLoadSQL()
+
+        private func makeLoadSQL() -> String {
+            "SELECT key, value_json FROM \(table) WHERE \(column) = ? ORDER BY rowid"
+        }
     }
 
     let connection: Connection
@@ -17,9 +32,9 @@ struct CustomDataRepository {
 
     /// The owner's attributes in the order they were first set.
     func load(_ ownerID: Int) throws -> JSONObject {
-        let members = try connection.query(
-            "SELECT key, value_json FROM \(owner.table) WHERE \(owner.column) = ? ORDER BY rowid", [ownerID]
-        ) { row in (key: try row.string("key"), json: try row.string("value_json")) }
+        let members = try connection.query(owner.loadSQL, [ownerID]) { row in
+            (key: try row.string("key"), json: try row.string("value_json"))
+        }
         var object = JSONObject()
         for member in members {
             object[member.key] = Self.value(member.json)

@@ -65,9 +65,19 @@ enum Formats {
 extension String {
     /// The string without leading and trailing white space.
     var trimmed: String {
+        // Most text has nothing to trim: an ASCII character that is not white space at each end settles it without
+        // walking characters (the last byte always belongs to the last character; an ASCII one ends it).
+        if let first = utf8.first, let last = utf8.last, Self.isASCIIText(first), Self.isASCIIText(last) {
+            return self
+        }
         var view = Substring(self)
         while view.first?.isWhitespace == true { view.removeFirst() }
         while view.last?.isWhitespace == true { view.removeLast() }
         return String(view)
+    }
+
+    /// An ASCII byte that is not white space (space, tab, line feed, vertical tab, form feed, carriage return).
+    private static func isASCIIText(_ byte: UInt8) -> Bool {
+        byte < 0x80 && byte != 0x20 && !(0x09...0x0D).contains(byte)
     }
 }

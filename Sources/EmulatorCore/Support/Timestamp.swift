@@ -13,12 +13,31 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         let days = Int64((Double(milliseconds) / 86_400_000).rounded(.down))
         let msOfDay = milliseconds - days * 86_400_000
         let (year, month, day) = Self.civilDate(fromDays: days)
-        let hour = msOfDay / 3_600_000
-        let minute = msOfDay / 60_000 % 60
-        let second = msOfDay / 1_000 % 60
-        let millis = msOfDay % 1_000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))."
-            + "\(pad(millis, 3))Z"
+        // Written digit by digit into one buffer: this runs for every date of every response.
+        var text = [UInt8]()
+        text.reserveCapacity(24)
+        if year < 0 {
+            // As the padded decimal form always wrote it (zeros before the sign), though no input makes such a year.
+            let digits = Array(String(year).utf8)
+            text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - digits.count)))
+            text.append(contentsOf: digits)
+        } else {
+            appendDigits(UInt64(year), width: 4, to: &text)
+        }
+        text.append(UInt8(ascii: "-"))
+        appendDigits(UInt64(month), width: 2, to: &text)
+        text.append(UInt8(ascii: "-"))
+        appendDigits(UInt64(day), width: 2, to: &text)
+        text.append(UInt8(ascii: "T"))
+        appendDigits(UInt64(msOfDay / 3_600_000), width: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        appendDigits(UInt64(msOfDay / 60_000 % 60), width: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        appendDigits(UInt64(msOfDay / 1_000 % 60), width: 2, to: &text)
+        text.append(UInt8(ascii: "."))
+        appendDigits(UInt64(msOfDay % 1_000), width: 3, to: &text)
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Parses the accepted input forms of spec §1.10: an ISO 8601 date-time with `Z`, `±hh:mm` or no offset (UTC),
@@ -91,9 +110,18 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     }
 }
 
-private func pad(_ value: Int64, _ width: Int) -> String {
-    let digits = String(value)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+/// Appends `value` in decimal, zero-padded to at least `width` digits.
+private func appendDigits(_ value: UInt64, width: Int, to text: inout [UInt8]) {
+    var divisor: UInt64 = 1
+    var count = 1
+    while count < width || value / divisor >= 10 {
+        divisor *= 10
+        count += 1
+    }
+    while divisor > 0 {
+        text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+        divisor /= 10
+    }
 }
 
 /// Reads fixed-width decimal fields from ASCII bytes.

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Instructions per request, counted by valgrind's callgrind: unlike a timing, the count is the same from run to run,
+so it shows what a change to the request path saved even on a noisy shared machine.
+
+    python3 bench/instructions.py BINARY DATABASE [REQUESTS]
+
+Runs BINARY on a copy of DATABASE (a seeded bench database, `.build/bench/seeded.sqlite` after `make bench`) under
+callgrind, zeroes its counts after start-up and 50 warm-up requests, then counts REQUESTS (default 2,000) sequential requests of each kind
+on one keep-alive connection and prints the instructions per request, with the functions that spent most of them.
+KEEP_CALLGRIND=<folder> keeps each profile there for `callgrind_annotate`. Needs valgrind (`apt-get install valgrind`).
+"""
+import glob
+import http.client
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from base64 import b64encode
+
+AUTH = {"Authorization": "Basic " + b64encode(b"bench@example.com:bench-token").decode(),
+        "Content-Type": "application/json"}
+PORT = 18350
+KINDS = [  # (label, method, path of request n, body of request n)
+    ("GET /contacts/{email}", "GET", lambda n: f"/api/v1/contacts/c{n * 37 % 100000}@example.com", None),
+    ("GET /contacts/{email}/identities", "GET",
+     lambda n: f"/api/v1/contacts/c{n * 37 % 100000}@example.com/identities", None),
+    ("POST …/identities (move)", "POST",
+     lambda n: f"/api/v1/contacts/mover-{'ab'[n % 2]}@example.com/identities",
+     lambda n: '{"identity":{"type":"email","identifier":"moving@example.com"}}'),
+    ("POST /contacts", "POST", lambda n: "/api/v1/contacts",
+     lambda n: '{"contact":{"name":"New","email":"i%d-%d@example.com"}}' % (os.getpid(), n)),
+]
+
+
+def main():
+    binary, source = sys.argv[1], sys.argv[2]
+    count = int(sys.argv[3]) if len(sys.argv) > 3 else 2000
+    work = tempfile.mkdtemp(prefix="instructions-")
+    database = os.path.join(work, "db.sqlite")
+    shutil.copyfile(source, database)
+    for label, method, path, body in KINDS:
+        output = os.path.join(work, "callgrind.out")
+        process = subprocess.Popen(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}",
+             binary, "--port", str(PORT), "--database", database, "--login", "bench@example.com", "--token",
+             "bench-token", "--brand", "bench", "--log-level", "error", "--threads", "1"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            connection = None
+            for _ in range(600):
+                try:
+                    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+                    connection.request("GET", "/__emulator/health")
+                    response = connection.getresponse()
+                    response.read()
+                    if response.status == 200:
+                        break
+                    time.sleep(0.1)
+                except OSError:
+                    time.sleep(0.1)
+            for n in range(50):  # warm the caches and the prepared statements
+                connection.request(method, path(n), body=body and body(n), headers=AUTH)
+                connection.getresponse().read()
+            subprocess.run(["callgrind_control", "--zero", str(process.pid)], check=True, capture_output=True)
+            for n in range(50, 50 + count):
+                connection.request(method, path(n), body=body and body(n), headers=AUTH)
+                response = connection.getresponse()
+                response.read()
+                assert response.status == 200, (label, response.status)
+            subprocess.run(["callgrind_control", "--dump", str(process.pid)], check=True, capture_output=True)
+        finally:
+            process.terminate()
+            process.wait()
+        files = glob.glob(output + "*")
+        dumped = next(name for name in files if "Trigger: dump" in open(name, errors="replace").read(4096))
+        def table(inclusive):
+            return subprocess.run(["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}",
+                                   "--threshold=100", dumped], capture_output=True, text=True).stdout
+
+        def rows(text):
+            for line in text.splitlines():
+                match = re.match(r"\s*([\d,]+) \(\s*([\d.]+)%\)\s+(.*?):(\S+)", line)
+                if match:
+                    name = subprocess.run(["swift", "demangle", "--simplified", match.group(4)], capture_output=True,
+                                          text=True).stdout.strip()
+                    yield float(match.group(2)), match.group(3), name
+
+        inclusive = table(True)
+        total = int(re.search(r"([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", inclusive).group(1).replace(",", ""))
+        print(f"{label}: {total / count:,.0f} instructions per request")
+        print("  spent in the function itself:")
+        for share, _, name in list(rows(table(False)))[:12]:
+            print(f"    {share:5.1f}%  {name[:110]}")
+        print("  spent in the emulator's own functions and what they call (over 3%):")
+        for share, source, name in rows(inclusive):
+            if "Sources/" in source and 3 <= share < 50 and "closure" not in name and "thunk" not in name:
+                print(f"    {share:5.1f}%  {name[:110]}")
+        if os.environ.get("KEEP_CALLGRIND"):
+            shutil.copyfile(dumped, os.path.join(os.environ["KEEP_CALLGRIND"], label.split()[0] + ".callgrind"))
+        for path_ in files:
+            os.remove(path_)
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
