@@ -213,9 +213,9 @@ struct ContactRepository {
 
     /// Sets `updated_at` of the contacts to `now`.
     func touch(contactIDs: [Int], now: Timestamp) throws {
-        for id in contactIDs {
-            try connection.execute("UPDATE contacts SET updated_at = ? WHERE id = ?", [now.milliseconds, id])
-        }
+        try connection.execute(
+            "UPDATE contacts SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+            [now.milliseconds, IDList.json(contactIDs)])
     }
 
     /// Whether an email or mobile identity or an external id is already used in the account.

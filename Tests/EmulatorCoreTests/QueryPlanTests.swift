@@ -1,0 +1,21 @@
+import SQLiteStore
+import Testing
+
+/// The statements behind the default list pages, as SQLite plans them on a migrated database: each reads an index
+/// that answers it, never every row of its table (BENCHMARKS.md measures them on 50,000 conversations).
+@Suite struct QueryPlanTests {
+    static func plan(_ sql: String, in path: String) throws -> String {
+        let connection = try Connection.open(path: path, migrations: [])
+        return try connection.query("EXPLAIN QUERY PLAN " + sql, [1]) { $0.string(3) }.joined(separator: "\n")
+    }
+
+    @Test("counting a brand's conversations that are not archived reads one index and no conversation rows")
+    func conversationCount() async throws {
+        try await withEmulator { emulator in
+            let plan = try Self.plan(
+                "SELECT count(*) FROM conversations c WHERE c.brand_id = ? AND c.status <> 4", in: emulator.databasePath
+            )
+            #expect(plan.contains("COVERING INDEX conversations_by_brand_status"), "\(plan)")
+        }
+    }
+}
