@@ -102,9 +102,9 @@ static const struct page_kind kinds[] = {
      "SELECT " CONVERSATION_JSON " FROM conversations c WHERE c.brand_id = " BRAND " AND c.status <> 4"
      " ORDER BY c.created_at DESC, c.id DESC LIMIT 30 OFFSET ?"},
     {"messages", "page", "messages",
-     "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.brand_id = " BRAND,
+     "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE +c.brand_id = " BRAND,
      "SELECT " MESSAGE_JSON " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
-     " WHERE c.brand_id = " BRAND " ORDER BY m.created_at DESC, m.id DESC LIMIT 30 OFFSET ?"},
+     " WHERE +c.brand_id = " BRAND " ORDER BY m.created_at DESC, m.id DESC LIMIT 30 OFFSET ?"},
 };
 #define KIND_COUNT (sizeof kinds / sizeof kinds[0])
 

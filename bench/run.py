@@ -63,6 +63,8 @@ def wrk(port, script, connections, seconds=SECONDS):
     output = run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
                   f"http://127.0.0.1:{port}"])
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    if rate == 0:
+        raise SystemExit(f"no request completed during a benchmark run of {script}:\n{output}")
 
     def percentile(label):
         value, unit = re.search(label + r"%\s+([\d.]+)(us|ms|s)", output).groups()

@@ -18,4 +18,19 @@ import Testing
             #expect(plan.contains("COVERING INDEX conversations_by_brand_status"), "\(plan)")
         }
     }
+
+    @Test(
+        "with its brand condition kept off the conversations' indexes (+), a message page walks the messages newest first"
+    )
+    func messagePage() async throws {
+        try await withEmulator { emulator in
+            let plan = try Self.plan(
+                """
+                SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE +c.brand_id = ?
+                ORDER BY m.created_at DESC, m.id DESC LIMIT 30 OFFSET 0
+                """, in: emulator.databasePath)
+            #expect(plan.contains("SCAN m USING COVERING INDEX messages_by_created"), "\(plan)")
+            #expect(!plan.contains("USE TEMP B-TREE FOR ORDER BY"), "\(plan)")
+        }
+    }
 }
