@@ -522,13 +522,13 @@ def main():
             f"{results[count]['rate']:,.0f} ({results[count]['p99']:.1f})" for count in THREAD_COUNTS) + " |")
     lines += [
         "",
-        "## How cost grows",
+        "## Growth with the number of contacts",
         "",
         "Each size a fresh database (`bench/seed-growth.sql`): every contact with an email identity and a note, one in",
         "ten with a conversation of 5 messages. Latencies are wrk at 1 connection for 3 s (p50 / p99 ms); the reset is",
-        "the median of 5 `POST /__emulator/reset`; RSS is the emulator's after start-up. "
+        "the median of 5 `POST /__emulator/reset`; RSS is the emulator's after start-up."
         + ("" if os.environ.get("BENCH_SCALE") == "full" else
-           "The 1,000,000-contact row needs `BENCH_SCALE=full make bench`."),
+           " The 1,000,000-contact row needs `BENCH_SCALE=full make bench`."),
         "",
         "| contacts | GET /contacts/{email} | GET /contacts?q= | identity move | reset ms | database MiB | idle RSS MiB |",
         "|---:|---:|---:|---:|---:|---:|---:|",
