@@ -84,19 +84,22 @@ def main():
             for line in text.splitlines():
                 match = re.match(r"\s*([\d,]+) \(\s*([\d.]+)%\)\s+(.*?):(\S+)", line)
                 if match:
-                    name = subprocess.run(["swift", "demangle", "--simplified", match.group(4)], capture_output=True,
-                                          text=True).stdout.strip()
+                    name = subprocess.run(["swift", "demangle", "--simplified", "--compact", match.group(4)],
+                                          capture_output=True, text=True).stdout.strip()
                     yield float(match.group(2)), match.group(3), name
 
         inclusive = table(True)
         total = int(re.search(r"([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", inclusive).group(1).replace(",", ""))
         print(f"{label}: {total / count:,.0f} instructions per request")
         print("  spent in the function itself:")
-        for share, _, name in list(rows(table(False)))[:12]:
+        for share, _, name in [row for row in rows(table(False)) if row[0] < 50][:12]:
             print(f"    {share:5.1f}%  {name[:110]}")
         print("  spent in the emulator's own functions and what they call (over 3%):")
+        shown = set()
         for share, source, name in rows(inclusive):
-            if "Sources/" in source and 3 <= share < 50 and "closure" not in name and "thunk" not in name:
+            if "Sources/" in source and 3 <= share < 50 and "closure" not in name and "thunk" not in name \
+                    and name not in shown:
+                shown.add(name)
                 print(f"    {share:5.1f}%  {name[:110]}")
         if os.environ.get("KEEP_CALLGRIND"):
             shutil.copyfile(dumped, os.path.join(os.environ["KEEP_CALLGRIND"], label.split()[0] + ".callgrind"))
