@@ -5,10 +5,11 @@ import Synchronization
 /// Runs the write-ahead log's checkpoints on a thread of its own, so that no request waits for one.
 ///
 /// By default SQLite checkpoints inside the commit that takes the log past 1,000 pages: that request then copies the
-/// log into the database file and syncs it, tens of milliseconds on a busy disk (BENCHMARKS.md measured it as most
-/// of the writes' p99). Here the writer only reports its log's size after each commit; past the threshold a passive
-/// checkpoint runs on this checkpointer's own connection, beside the writer and the readers (a passive checkpoint
-/// never blocks them). The log starts again at its beginning once a checkpoint has copied all of it, as before.
+/// log into the database file and syncs it (the first write after a reset of a 100,000-contact database took
+/// 150–186 ms for it, BENCHMARKS.md). Here the writer only reports its log's size after each commit; past the
+/// threshold a passive checkpoint runs on this checkpointer's own connection, beside the writer and the readers (a
+/// passive checkpoint never blocks them). The log starts again at its beginning once a checkpoint has copied all of
+/// it, as before.
 final class Checkpointer: Sendable {
     /// SQLite's own default threshold, in pages.
     static let thresholdPages: Int32 = 1_000
