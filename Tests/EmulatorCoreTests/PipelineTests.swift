@@ -110,6 +110,8 @@ import Testing
             ("/__emulator/state", 256 << 20), ("/__emulator/state.json", 256 << 20), ("/__emulator/state/", 256 << 20),
             ("/__emulator/%73tate", 256 << 20), ("/__emulator/config", nil), ("/__emulator/states", nil),
             ("/api/v1/state", nil), ("/api/v1/contacts", nil), ("/state", nil), ("/", nil),
+            // Without its leading slash the path splits into the same segments, so it reaches the same route.
+            ("__emulator/state", 256 << 20), ("//__emulator/state", nil),
         ])
     func bodyLimitPerRoute(path: String, limit: Int?) throws {
         let emulator = try Self.emulator()

@@ -6,7 +6,7 @@ struct Authenticator {
     let connection: Connection
 
     /// The login (lower-cased) and token of a Basic `Authorization` header.
-    /// - Throws: ``APIError/unauthorized`` when there is none or it is not Basic with a `login:token` pair.
+    /// - Throws: ``APIError/unauthorized`` when it is not Basic with a `login:token` pair.
     static func credentials(authorization: String) throws -> (login: String, token: [UInt8]) {
         let parts = authorization.trimmed.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",

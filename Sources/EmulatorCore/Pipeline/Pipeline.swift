@@ -163,14 +163,14 @@ struct Router: Sendable {
     let groups: [any GroupPipeline]
     /// The prefixes of the groups with a route that has a body limit of its own (the control plane's state import).
     private let limitedPrefixes: [[Substring]]
-    /// The same prefixes as the raw paths under them begin (`/__emulator`): a path without one is settled by
-    /// comparing its first bytes, before splitting it (asked of every request, before its body).
+    /// The same prefixes as text (`__emulator`): a raw path that does not begin with one (after the one leading `/`
+    /// that splitting drops) is settled by its first bytes, before it is split (asked of every request).
     private let limitedPathStarts: [String]
 
     init(groups: [any GroupPipeline]) {
         self.groups = groups
         limitedPrefixes = groups.filter(\.table.hasBodyLimits).map(\.prefix)
-        limitedPathStarts = limitedPrefixes.map { "/" + $0.joined(separator: "/") }
+        limitedPathStarts = limitedPrefixes.map { $0.joined(separator: "/") }
     }
 
     /// The answer to one request; never throws.
@@ -185,9 +185,10 @@ struct Router: Sendable {
 
     /// The body limit of the route a raw path reaches, or nil for the server's own. Asked before the body is read.
     func maxBodyBytes(forRawPath rawPath: String) -> Int? {
-        guard limitedPathStarts.contains(where: { rawPath.utf8.starts(with: $0.utf8) }) else { return nil }
+        // Most paths are under no group with limits: answered without splitting, decoding or matching anything.
+        let start = rawPath.utf8.first == UInt8(ascii: "/") ? rawPath.utf8.dropFirst() : rawPath.utf8[...]
+        guard limitedPathStarts.contains(where: { start.starts(with: $0.utf8) }) else { return nil }
         let raw = HTTPRequest.segments(ofRawPath: rawPath)
-        // Most paths are under no group with limits: answered without decoding or matching anything.
         guard limitedPrefixes.contains(where: raw.starts(with:)) else { return nil }
         let (group, path) = owner(of: raw)
         return path.flatMap { group.table.maxBodyBytes(path: $0) }
