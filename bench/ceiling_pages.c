@@ -88,15 +88,20 @@ struct page_kind {
     const char *page_sql;   /* one column: an item's JSON */
 };
 
+/* The contacts whose name, or one of whose email identities, contains the phrase ?1 (the emulator's two indexes). */
+#define SEARCH_MATCHES \
+    "(SELECT rowid AS id FROM contact_name_search WHERE contact_name_search MATCH ?1" \
+    " UNION SELECT i.contact_id FROM email_search e JOIN identities i ON i.id = e.rowid" \
+    " WHERE e.email_search MATCH ?1) m"
+
 static const struct page_kind kinds[] = {
     {"contacts", "page", "contacts", "SELECT count(*) FROM contacts c WHERE c.account_id = 1",
      "SELECT " CONTACT_JSON " FROM contacts c WHERE c.account_id = 1"
      " ORDER BY c.sort_name IS NULL, c.sort_name, c.id LIMIT 30 OFFSET ?"},
     {"search", "q", "contacts",
-     "SELECT count(*) FROM contact_search s CROSS JOIN contacts c ON c.id = s.rowid"
-     " WHERE s.contact_search MATCH ? AND c.account_id = 1",
-     "SELECT " CONTACT_JSON " FROM contact_search s CROSS JOIN contacts c ON c.id = s.rowid"
-     " WHERE s.contact_search MATCH ? AND c.account_id = 1 ORDER BY c.sort_name IS NULL, c.sort_name, c.id LIMIT 30"},
+     "SELECT count(*) FROM " SEARCH_MATCHES " CROSS JOIN contacts c ON c.id = m.id WHERE c.account_id = 1",
+     "SELECT " CONTACT_JSON " FROM " SEARCH_MATCHES " CROSS JOIN contacts c ON c.id = m.id"
+     " WHERE c.account_id = 1 ORDER BY c.sort_name IS NULL, c.sort_name, c.id LIMIT 30"},
     {"conversations", "page", "conversations",
      "SELECT count(*) FROM conversations c WHERE c.brand_id = " BRAND " AND c.status <> 4",
      "SELECT " CONVERSATION_JSON " FROM conversations c WHERE c.brand_id = " BRAND " AND c.status <> 4"

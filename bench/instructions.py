@@ -7,7 +7,8 @@ so it shows what a change to the request path saved even on a noisy shared machi
 Runs BINARY on a copy of DATABASE (a seeded bench database, `.build/bench/seeded.sqlite` after `make bench`) under
 callgrind, zeroes its counts after start-up and 50 warm-up requests, then counts REQUESTS (default 2,000) sequential requests of each kind
 on one keep-alive connection and prints the instructions per request, with the functions that spent most of them.
-KEEP_CALLGRIND=<folder> keeps each profile there for `callgrind_annotate`. Needs valgrind (`apt-get install valgrind`).
+KEEP_CALLGRIND=<folder> keeps each profile there for `callgrind_annotate`; ONLY=<text> counts only the kinds whose label
+contains it. Needs valgrind (`apt-get install valgrind`).
 """
 import glob
 import http.client
@@ -27,6 +28,7 @@ KINDS = [  # (label, method, path of request n, body of request n)
     ("GET /contacts/{email}", "GET", lambda n: f"/api/v1/contacts/c{n * 37 % 100000}@example.com", None),
     ("GET /contacts/{email}/identities", "GET",
      lambda n: f"/api/v1/contacts/c{n * 37 % 100000}@example.com/identities", None),
+    ("GET /contacts?q=", "GET", lambda n: f"/api/v1/contacts?q=c{10000 + n * 37 % 90000}@", None),
     ("POST …/identities (move)", "POST",
      lambda n: f"/api/v1/contacts/mover-{'ab'[n % 2]}@example.com/identities",
      lambda n: '{"identity":{"type":"email","identifier":"moving@example.com"}}'),
@@ -41,7 +43,7 @@ def main():
     work = tempfile.mkdtemp(prefix="instructions-")
     database = os.path.join(work, "db.sqlite")
     shutil.copyfile(source, database)
-    for label, method, path, body in KINDS:
+    for label, method, path, body in [kind for kind in KINDS if os.environ.get("ONLY", "") in kind[0]]:
         output = os.path.join(work, "callgrind.out")
         process = subprocess.Popen(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}",

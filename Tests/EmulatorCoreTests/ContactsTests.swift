@@ -355,6 +355,13 @@ enum BobExample {
             _ = try await emulator.client.put("/contacts/z@x.io", #"{"contact": {"name": "Renamed"}}"#)
             #expect(try names(try await emulator.client.get("/contacts?q=neil")).isEmpty)
             #expect(try names(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"])
+            _ = try await emulator.client.put("/contacts/z@x.io", #"{"contact": {"friendly_name": "Ren"}}"#)
+            #expect(try names(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"], "name unchanged")
+            _ = try await emulator.client.post(
+                "/contacts", #"{"contact": {"name": "Two\nLines", "email": "two@lines.io"}}"#)
+            #expect(
+                try names(try await emulator.client.get("/contacts?q=o%0Ali")) == ["Two\nLines"],
+                "a newline inside a name")
             _ = try await emulator.client.post(
                 "/contacts/+4712345678/identities?identifier_type=mobile",
                 #"{"identity": {"type": "email", "identifier": "fresh.address@y.io"}}"#)

@@ -55,4 +55,26 @@ struct SearchIndexTests {
             #expect(largest < 40, "the largest move wrote \(largest) pages")
         }
     }
+
+    @Test("a database stored with the single search index of earlier versions gains the two indexes when opened")
+    func migrationFromOneIndex() async throws {
+        try await withEmulator(fixtures: TestFixtures.reassociation) { first in
+            // Take the store back to schema version 8: one index row per contact, its name and its emails.
+            let probe = try StoreProbe(path: first.databasePath)
+            try probe.restoreSingleSearchIndex()
+            try probe.connection.executeScript("PRAGMA user_version = 8")
+            try await withEmulator(fixtures: nil, configure: { $0.databasePath = first.databasePath }) { reopened in
+                let byName = try await reopened.client.get("/contacts?q=ob%20smi").object()
+                #expect((byName["contacts"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Bob Smith"])
+                let byEmail = try await reopened.client.get("/contacts?q=robert@").object()
+                #expect((byEmail["contacts"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Robert"])
+                let moved = try await reopened.client.post(
+                    "/contacts/bob@example.com/identities",
+                    #"{"identity": {"type": "email", "identifier": "robert@example.com"}}"#)
+                #expect(moved.status == 200)
+                let afterMove = try await reopened.client.get("/contacts?q=robert@").object()
+                #expect((afterMove["contacts"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Bob Smith"])
+            }
+        }
+    }
 }

@@ -97,8 +97,7 @@ struct AccountRepository {
         ] {
             try connection.execute(statement, [accountID])
         }
-        // Contacts before their identities: the search index rows go with the contacts, so the identity triggers
-        // find nothing left to update.
+        // Each removed contact and email identity takes its own row of the search indexes with it (triggers).
         let removed = try connection.execute("DELETE FROM contacts WHERE account_id = ?1", [accountID])
         try connection.execute("DELETE FROM identities WHERE account_id = ?1", [accountID])
         if keep == .accountOnly {

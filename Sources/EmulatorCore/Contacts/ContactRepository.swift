@@ -142,14 +142,14 @@ struct ContactRepository {
         var conditions = ["c.account_id = ?"]
         var values: [any SQLiteBindable] = [accountID]
         if let query = filter.query?.lowercased() {
-            if query.count >= 3, !query.contains("\n"), !query.contains("\0") {
-                // The trigram index answers substrings of three characters or more (a phrase is a substring). The
-                // CROSS JOIN makes SQLite start from its few matches instead of walking every contact in name order.
-                // FTS5's query parser stops at a NUL, and emails are joined by newlines in the index: such queries
-                // take the scan below.
-                source = "contact_search s CROSS JOIN contacts c ON c.id = s.rowid"
-                conditions.insert("s.contact_search MATCH ?", at: 0)
-                values.insert("\"" + query.replacing("\"", with: "\"\"") + "\"", at: 0)
+            if query.count >= 3, !query.contains("\0") {
+                // The trigram indexes answer substrings of three characters or more (a phrase is a substring): the
+                // contacts whose name matches, with those holding a matching email. The CROSS JOIN makes SQLite start
+                // from their few matches instead of walking every contact in name order. FTS5's query parser stops
+                // at a NUL: such queries take the scan below.
+                source = Self.searchMatches + " CROSS JOIN contacts c ON c.id = m.id"
+                let phrase = "\"" + query.replacing("\"", with: "\"\"") + "\""
+                values.insert(contentsOf: [phrase, phrase], at: 0)
             } else {
                 conditions.append(
                     """
@@ -173,6 +173,13 @@ struct ContactRepository {
         ) { $0.int(0) }
         return Page(totalCount: ids.totalCount, items: try load(contactIDs: ids.items))
     }
+
+    /// The ids of the contacts whose name, or one of whose email identities, contains the phrase bound twice.
+    private static let searchMatches = """
+        (SELECT rowid AS id FROM contact_name_search WHERE contact_name_search MATCH ? \
+        UNION SELECT i.contact_id FROM email_search e JOIN identities i ON i.id = e.rowid \
+        WHERE e.email_search MATCH ?) m
+        """
 
     // MARK: Writes
 

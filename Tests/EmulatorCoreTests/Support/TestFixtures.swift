@@ -1,6 +1,7 @@
-import EmulatorCore
 import Logging
 import SQLiteStore
+
+@testable import EmulatorCore
 
 /// The world of the spec's examples: brand `acme` of account Acme, Jane and Max as staff, and a second account.
 enum TestFixtures {
@@ -80,6 +81,19 @@ struct StoreProbe {
 
     init(path: String) throws {
         connection = try Connection.open(path: path, migrations: [])
+    }
+
+    /// Takes the contacts' search index back to how schema versions 2 to 8 kept it (one row per contact: its name
+    /// and its emails), for the tests of the migrations that follow.
+    func restoreSingleSearchIndex() throws {
+        try connection.executeScript(
+            """
+            DROP TRIGGER contact_name_search_after_insert; DROP TRIGGER contact_name_search_after_update;
+            DROP TRIGGER contact_name_search_after_delete; DROP TRIGGER email_search_after_insert;
+            DROP TRIGGER email_search_after_update; DROP TRIGGER email_search_after_delete;
+            DROP TABLE contact_name_search; DROP TABLE email_search;
+            \(Schema.migrations[1])
+            """)
     }
 
     /// The internal id of the contact that holds an identity.
