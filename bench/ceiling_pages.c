@@ -88,11 +88,14 @@ struct page_kind {
     const char *page_sql;   /* one column: an item's JSON */
 };
 
-/* The contacts whose name, or one of whose email identities, contains the phrase ?1 (the emulator's two indexes). */
+/* The contacts whose name, or one of whose email identities, contains the text: the phrase ?1 in the emulator's two
+ * indexes, the text ?2 in the rows waiting to go into them. */
 #define SEARCH_MATCHES \
     "(SELECT rowid AS id FROM contact_name_search WHERE contact_name_search MATCH ?1" \
     " UNION SELECT i.contact_id FROM email_search e JOIN identities i ON i.id = e.rowid" \
-    " WHERE e.email_search MATCH ?1) m"
+    " WHERE e.email_search MATCH ?1" \
+    " UNION SELECT CASE p.kind WHEN 0 THEN p.id ELSE (SELECT contact_id FROM identities WHERE id = p.id) END" \
+    " FROM contact_search_pending p WHERE instr(p.text, ?2) > 0) m"
 
 static const struct page_kind kinds[] = {
     {"contacts", "page", "contacts", "SELECT count(*) FROM contacts c WHERE c.account_id = 1",
@@ -159,6 +162,8 @@ enum MHD_Result answer_page(struct MHD_Connection *connection, const char *name)
         snprintf(phrase, sizeof phrase, "\"%s\"", raw ? raw : "");
         sqlite3_bind_text(count, 1, phrase, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(page, 1, phrase, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(count, 2, raw ? raw : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(page, 2, raw ? raw : "", -1, SQLITE_TRANSIENT);
     } else {
         long number = raw ? strtol(raw, NULL, 10) : 1;
         sqlite3_bind_int64(page, 1, (number > 0 ? number - 1 : 0) * 30);

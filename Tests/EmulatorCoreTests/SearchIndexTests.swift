@@ -56,6 +56,56 @@ struct SearchIndexTests {
         }
     }
 
+    @Test("a search finds names and emails waiting to go into the index and in it, through renames, moves and folds")
+    func waitingAndIndexedTextAgree() async throws {
+        try await withEmulator(fixtures: Self.fixtures(contacts: 300)) { emulator in
+            let probe = try StoreProbe(path: emulator.databasePath)
+            func waitingNames() throws -> Set<String> {
+                Set(
+                    try probe.connection.query(
+                        "SELECT c.name FROM contact_search_pending p JOIN contacts c ON c.id = p.id WHERE p.kind = 0"
+                    ) { $0.string(0) })
+            }
+            func found(_ query: String) async throws -> [String?] {
+                let page = try await emulator.client.get("/contacts?q=" + query).object()
+                return (page["contacts"] as? [[String: Any]] ?? []).map { $0["name"] as? String }
+            }
+            // 605 names and emails went in 64 at a time: the last contacts' still wait, the first ones' are in.
+            let waiting = try waitingNames()
+            #expect(waiting.contains("Contact 299") && !waiting.contains("Contact 100"), "\(waiting.sorted())")
+            for (name, email) in [("Contact 299", "c299@ex"), ("Contact 100", "c100@ex")] {
+                #expect(try await found(name.lowercased().replacing(" ", with: "%20")) == [name])
+                #expect(try await found(email) == [name])
+            }
+            _ = try await emulator.client.put(
+                "/contacts/c299@example.com", #"{"contact": {"name": "Renamed Waiting"}}"#)
+            _ = try await emulator.client.put(
+                "/contacts/c100@example.com", #"{"contact": {"name": "Renamed Indexed"}}"#)
+            _ = try await emulator.client.post(
+                "/contacts/mover-a@example.com/identities",
+                #"{"identity": {"type": "email", "identifier": "c100@example.com"}}"#)
+            func expectCurrent() async throws {
+                #expect(try await found("contact%20299").isEmpty)
+                #expect(try await found("contact%20100").isEmpty)
+                #expect(try await found("renamed%20waiting") == ["Renamed Waiting"])
+                #expect(try await found("renamed%20indexed") == ["Renamed Indexed"])
+                #expect(try await found("c299@ex") == ["Renamed Waiting"])
+                #expect(try await found("c100@ex") == ["Mover A"], "moved")
+            }
+            try await expectCurrent()
+            // New contacts fill the queue past 64 again: the waiting rename goes into the index.
+            for index in 0..<140 {
+                let created = try await emulator.client.post(
+                    "/contacts", #"{"contact": {"name": "New \#(index)", "email": "new\#(index)@example.com"}}"#)
+                #expect(created.status == 200)
+            }
+            #expect(!(try waitingNames()).contains("Renamed Waiting"))
+            try await expectCurrent()
+            #expect(try await found("new%20139") == ["New 139"])
+            #expect(try await found("new0@exa") == ["New 0"])
+        }
+    }
+
     @Test("a database stored with the single search index of earlier versions gains the two indexes when opened")
     func migrationFromOneIndex() async throws {
         try await withEmulator(fixtures: TestFixtures.reassociation) { first in

@@ -149,7 +149,7 @@ struct ContactRepository {
                 // at a NUL: such queries take the scan below.
                 source = Self.searchMatches + " CROSS JOIN contacts c ON c.id = m.id"
                 let phrase = "\"" + query.replacing("\"", with: "\"\"") + "\""
-                values.insert(contentsOf: [phrase, phrase], at: 0)
+                values.insert(contentsOf: [phrase, phrase, query], at: 0)
             } else {
                 conditions.append(
                     """
@@ -174,11 +174,14 @@ struct ContactRepository {
         return Page(totalCount: ids.totalCount, items: try load(contactIDs: ids.items))
     }
 
-    /// The ids of the contacts whose name, or one of whose email identities, contains the phrase bound twice.
+    /// The ids of the contacts whose name, or one of whose email identities, contains the text: bound as an FTS5
+    /// phrase for each index, then as itself for the rows still waiting to go into them (migration 9).
     private static let searchMatches = """
         (SELECT rowid AS id FROM contact_name_search WHERE contact_name_search MATCH ? \
         UNION SELECT i.contact_id FROM email_search e JOIN identities i ON i.id = e.rowid \
-        WHERE e.email_search MATCH ?) m
+        WHERE e.email_search MATCH ? \
+        UNION SELECT CASE p.kind WHEN 0 THEN p.id ELSE (SELECT contact_id FROM identities WHERE id = p.id) END \
+        FROM contact_search_pending p WHERE instr(p.text, ?) > 0) m
         """
 
     // MARK: Writes

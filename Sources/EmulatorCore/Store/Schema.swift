@@ -335,8 +335,14 @@ enum Schema {
         // names of contacts by contact id, and email identities by identity id (a search joins them to their
         // contacts). The combined row of 2 had to be rewritten for both contacts of every move, which was three
         // quarters of a move's SQLite work (BENCHMARKS.md). Both are contentless (the text lives in `contacts` and
-        // `identities`; a row is removed by giving back the text it was indexed with) and keep no column sizes,
-        // which nothing reads: each write touches fewer pages.
+        // `identities`; a row is removed by giving back the text it was indexed with) and keep no column sizes.
+        //
+        // New text waits in `contact_search_pending` (kind 0: a contact's name, kind 1: an email identity) and goes
+        // into the indexes 64 rows at a time: FTS5 writes a new index segment for every statement that adds to it
+        // (about 220,000 instructions and several pages each), so adding one name and one email per contact was
+        // most of a `POST /contacts`. A search reads the indexes and checks the few pending rows with `instr`. Every
+        // name and email identity is in exactly one of the two places: a change removes the old text from whichever
+        // holds it and queues the new.
         """
         DROP TRIGGER contact_search_after_contact_insert;
         DROP TRIGGER contact_search_after_name_update;
@@ -349,33 +355,58 @@ enum Schema {
         CREATE VIRTUAL TABLE contact_name_search USING fts5(
             name, tokenize = 'trigram case_sensitive 1', content = '', columnsize = 0);
         INSERT INTO contact_name_search (rowid, name) SELECT id, sort_name FROM contacts WHERE sort_name IS NOT NULL;
+        CREATE VIRTUAL TABLE email_search USING fts5(
+            email, tokenize = 'trigram case_sensitive 1', content = '', columnsize = 0);
+        INSERT INTO email_search (rowid, email) SELECT id, match_key FROM identities WHERE type = 'email';
+
+        CREATE TABLE contact_search_pending (
+            kind INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TRIGGER contact_search_pending_full AFTER INSERT ON contact_search_pending
+        WHEN (SELECT count(*) FROM contact_search_pending) >= 64 BEGIN
+            INSERT INTO contact_name_search (rowid, name) SELECT id, text FROM contact_search_pending WHERE kind = 0;
+            INSERT INTO email_search (rowid, email) SELECT id, text FROM contact_search_pending WHERE kind = 1;
+            DELETE FROM contact_search_pending;
+        END;
+
         CREATE TRIGGER contact_name_search_after_insert AFTER INSERT ON contacts WHEN new.sort_name IS NOT NULL BEGIN
-            INSERT INTO contact_name_search (rowid, name) VALUES (new.id, new.sort_name);
+            INSERT INTO contact_search_pending (kind, id, text) VALUES (0, new.id, new.sort_name);
         END;
         CREATE TRIGGER contact_name_search_after_update AFTER UPDATE OF sort_name ON contacts
         WHEN old.sort_name IS NOT new.sort_name BEGIN
             INSERT INTO contact_name_search (contact_name_search, rowid, name)
-            SELECT 'delete', old.id, old.sort_name WHERE old.sort_name IS NOT NULL;
-            INSERT INTO contact_name_search (rowid, name) SELECT new.id, new.sort_name WHERE new.sort_name IS NOT NULL;
+            SELECT 'delete', old.id, old.sort_name WHERE old.sort_name IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM contact_search_pending WHERE kind = 0 AND id = old.id);
+            DELETE FROM contact_search_pending WHERE kind = 0 AND id = old.id;
+            INSERT INTO contact_search_pending (kind, id, text)
+            SELECT 0, new.id, new.sort_name WHERE new.sort_name IS NOT NULL;
         END;
         CREATE TRIGGER contact_name_search_after_delete AFTER DELETE ON contacts WHEN old.sort_name IS NOT NULL BEGIN
-            INSERT INTO contact_name_search (contact_name_search, rowid, name) VALUES ('delete', old.id, old.sort_name);
+            INSERT INTO contact_name_search (contact_name_search, rowid, name)
+            SELECT 'delete', old.id, old.sort_name
+            WHERE NOT EXISTS (SELECT 1 FROM contact_search_pending WHERE kind = 0 AND id = old.id);
+            DELETE FROM contact_search_pending WHERE kind = 0 AND id = old.id;
         END;
 
-        CREATE VIRTUAL TABLE email_search USING fts5(
-            email, tokenize = 'trigram case_sensitive 1', content = '', columnsize = 0);
-        INSERT INTO email_search (rowid, email) SELECT id, match_key FROM identities WHERE type = 'email';
         CREATE TRIGGER email_search_after_insert AFTER INSERT ON identities WHEN new.type = 'email' BEGIN
-            INSERT INTO email_search (rowid, email) VALUES (new.id, new.match_key);
+            INSERT INTO contact_search_pending (kind, id, text) VALUES (1, new.id, new.match_key);
         END;
         CREATE TRIGGER email_search_after_update AFTER UPDATE OF type, match_key ON identities
         WHEN old.type IS NOT new.type OR old.match_key IS NOT new.match_key BEGIN
             INSERT INTO email_search (email_search, rowid, email)
-            SELECT 'delete', old.id, old.match_key WHERE old.type = 'email';
-            INSERT INTO email_search (rowid, email) SELECT new.id, new.match_key WHERE new.type = 'email';
+            SELECT 'delete', old.id, old.match_key WHERE old.type = 'email'
+                AND NOT EXISTS (SELECT 1 FROM contact_search_pending WHERE kind = 1 AND id = old.id);
+            DELETE FROM contact_search_pending WHERE kind = 1 AND id = old.id;
+            INSERT INTO contact_search_pending (kind, id, text) SELECT 1, new.id, new.match_key WHERE new.type = 'email';
         END;
         CREATE TRIGGER email_search_after_delete AFTER DELETE ON identities WHEN old.type = 'email' BEGIN
-            INSERT INTO email_search (email_search, rowid, email) VALUES ('delete', old.id, old.match_key);
+            INSERT INTO email_search (email_search, rowid, email)
+            SELECT 'delete', old.id, old.match_key
+            WHERE NOT EXISTS (SELECT 1 FROM contact_search_pending WHERE kind = 1 AND id = old.id);
+            DELETE FROM contact_search_pending WHERE kind = 1 AND id = old.id;
         END;
         """,
     ]
