@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import EmulatorCore
+
 /// The console page is served by the binary itself (its behaviour in a browser: `make test-ui`).
 @Suite struct ConsoleTests {
     @Test("GET / and /console answer the embedded page; HEAD answers its headers; other methods are 405")
@@ -56,5 +58,20 @@ import Testing
             #expect(page.contains(#"autocomplete="current-password" value="""#), "the token is not handed out")
             #expect(!page.contains("9f2c1e7d4b6a"))
         }
+    }
+
+    @Test(
+        "the page is filled in one pass, byte for byte as replacing each placeholder in turn; a value is not refilled")
+    func filledInOnePass() {
+        let template = PackageResources.console_html
+        let html = String(decoding: template, as: UTF8.self)
+        for (login, token) in [("jane@acme-store.com", "9f2c1e7d4b6a"), ("o'neil+&quot;x&quot;@a.io", "")] {
+            let replaced = html.replacing("{{login}}", with: login).replacing("{{token}}", with: token)
+            #expect(Console.filled(template, ["login": login, "token": token]) == Array(replaced.utf8))
+        }
+        let edges = Array("{{{login}} {{other}} {{token} {{login".utf8)
+        #expect(
+            String(decoding: Console.filled(edges, ["login": "{{token}}", "token": "T"]), as: UTF8.self)
+                == "{{{token}} {{other}} {{token} {{login")
     }
 }
