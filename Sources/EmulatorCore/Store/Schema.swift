@@ -335,10 +335,10 @@ enum Schema {
         // names of contacts by contact id, and email identities by identity id (a search joins them to their
         // contacts). The combined row of 2 had to be rewritten for both contacts of every move, which was three
         // quarters of a move's SQLite work (BENCHMARKS.md). Both are contentless (the text lives in `contacts` and
-        // `identities`; a row is removed by giving back the text it was indexed with) and keep no column sizes. The text
-        // goes in each index's second column, after one that stays empty: FTS5 (3.40) matches a phrase of common
-        // trigrams in a second column with 30 % fewer instructions than in a first (a search of a million emails:
-        // 1,259,000 → 877,000; BENCHMARKS.md), and migration 2's index had its emails there.
+        // `identities`; a row is removed by giving back the text it was indexed with) and keep no column sizes.
+        // The text goes in each index's second column, after one that stays empty: FTS5 (3.40) matches a phrase of
+        // common trigrams in a second column with 30 % fewer instructions than in a first (a search of a million
+        // emails: 1,259,000 → 877,000; BENCHMARKS.md), and migration 2's index had its emails there.
         //
         // New text waits in `contact_search_pending` (kind 0: a contact's name, kind 1: an email identity) and goes
         // into the indexes 64 rows at a time: FTS5 writes a new index segment for every statement that adds to it
@@ -373,7 +373,8 @@ enum Schema {
         WHEN (SELECT count(*) FROM contact_search_pending) >= 64 BEGIN
             INSERT INTO contact_name_search (rowid, empty, name)
             SELECT id, '', text FROM contact_search_pending WHERE kind = 0;
-            INSERT INTO email_search (rowid, empty, email) SELECT id, '', text FROM contact_search_pending WHERE kind = 1;
+            INSERT INTO email_search (rowid, empty, email)
+            SELECT id, '', text FROM contact_search_pending WHERE kind = 1;
             DELETE FROM contact_search_pending;
         END;
 
@@ -405,7 +406,8 @@ enum Schema {
             SELECT 'delete', old.id, '', old.match_key WHERE old.type = 'email'
                 AND NOT EXISTS (SELECT 1 FROM contact_search_pending WHERE kind = 1 AND id = old.id);
             DELETE FROM contact_search_pending WHERE kind = 1 AND id = old.id;
-            INSERT INTO contact_search_pending (kind, id, text) SELECT 1, new.id, new.match_key WHERE new.type = 'email';
+            INSERT INTO contact_search_pending (kind, id, text)
+            SELECT 1, new.id, new.match_key WHERE new.type = 'email';
         END;
         CREATE TRIGGER email_search_after_delete AFTER DELETE ON identities WHEN old.type = 'email' BEGIN
             INSERT INTO email_search (email_search, rowid, empty, email)
