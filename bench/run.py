@@ -82,6 +82,10 @@ SCRIPTS = {
     '  return wrk.format("GET", "/api/v1/contacts/c" .. math.random(0, 99999) .. "@example.com")\nend\n',
     "get_identities": HEADERS + 'request = function()\n'
     '  return wrk.format("GET", "/api/v1/contacts/c" .. math.random(0, 99999) .. "@example.com/identities")\nend\n',
+    "get_notes": HEADERS + 'request = function()\n'
+    '  return wrk.format("GET", "/api/v1/contacts/c" .. math.random(0, 99999) .. "@example.com/notes")\nend\n',
+    "get_conversation": HEADERS + 'request = function()\n'
+    '  return wrk.format("GET", "/api/v1/conversations/year-" .. math.random(0, 49999))\nend\n',
     "search": HEADERS + 'request = function()\n'
     '  return wrk.format("GET", "/api/v1/contacts?q=c" .. math.random(10000, 99999) .. "@")\nend\n',
     # Each wrk thread gets its own id, and each run its own start time, so every email is new.
@@ -131,6 +135,8 @@ CEILINGS = {
 SCENARIOS = [  # (label, emulator script, ceiling script)
     ("GET /contacts/{email}", "get_contact", "ceiling_read"),
     ("GET /contacts/{email}/identities", "get_identities", "ceiling_read"),
+    ("GET /contacts/{email}/notes", "get_notes", "ceiling_read"),
+    ("GET /conversations/{slug} (of 50,000)", "get_conversation", "ceiling_read"),
     ("GET /contacts?q= (100,000 contacts)", "search", "ceiling_search"),
     ("GET /contacts (a page of 30 of 100,000, sorted by name)", "list_contacts", "ceiling_contacts"),
     ("GET /conversations (a page of 30 of 40,000)", "list_conversations", "ceiling_conversations"),
@@ -464,9 +470,9 @@ def main():
         "",
         f"- Machine: {os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
         f"{platform.system()} {platform.release()}",
-        "- Data: 100,000 contacts with an email identity each; one identity carrying a conversation of 100,000 messages;",
-        "  a year of history ending now (50,000 conversations of 5 messages, 100,000 of them timed staff answers),",
-        "  5,000 articles and 1,000 response templates (`bench/seed.sql`, `bench/seed-year.sql`)",
+        "- Data: 100,000 contacts with an email identity and a note each; one identity carrying a conversation of",
+        "  100,000 messages; a year of history ending now (50,000 conversations of 5 messages, 100,000 of them timed",
+        "  staff answers), 5,000 articles and 1,000 response templates (`bench/seed.sql`, `bench/seed-year.sql`)",
         f"- Each row: wrk for {SECONDS} s at 1 connection (1 thread) and at 32 connections (2 threads), `--latency`",
         f"- Command: `make bench` (BENCH_SECONDS={SECONDS})",
         "",

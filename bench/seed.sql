@@ -1,5 +1,6 @@
 -- Seeds a migrated emulator database (account 1, brand `bench`) for `make bench`: 100,000 contacts with an email
--- identity each, one identity carrying a conversation of 100,000 messages, and two contacts to move identities between.
+-- identity and a note each, one identity carrying a conversation of 100,000 messages, and two contacts to move
+-- identities between.
 PRAGMA foreign_keys = OFF;
 BEGIN;
 WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 99999)
@@ -8,6 +9,10 @@ SELECT n + 1, 1, 'Contact ' || n, 'contact ' || n, 1764000000000 + n, 1764000000
 WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 99999)
 INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
 SELECT 1, n + 1, 'email', 'c' || n || '@example.com', 'c' || n || '@example.com', n + 1 FROM seq;
+WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 99999)
+INSERT INTO notes (contact_id, body, creator_id, created_at, updated_at)
+SELECT n + 1, 'Called about order ' || n, (SELECT id FROM staff WHERE email = 'bench@example.com'),
+    1764000000000 + n, 1764000000000 + n FROM seq;
 
 INSERT INTO contacts (id, account_id, name, sort_name, created_at, updated_at) VALUES
     (100001, 1, 'Heavy History', 'heavy history', 1764100000000, 1764100000000),
