@@ -29,6 +29,7 @@ KINDS = [  # (label, method, path of request n, body of request n)
     ("GET /contacts/{email}/identities", "GET",
      lambda n: f"/api/v1/contacts/c{n * 37 % 100000}@example.com/identities", None),
     ("GET /contacts?q=", "GET", lambda n: f"/api/v1/contacts?q=c{10000 + n * 37 % 90000}@", None),
+    ("GET /conversations/{slug}", "GET", lambda n: f"/api/v1/conversations/year-{n * 37 % 50000}", None),
     ("POST …/identities (move)", "POST",
      lambda n: f"/api/v1/contacts/mover-{'ab'[n % 2]}@example.com/identities",
      lambda n: '{"identity":{"type":"email","identifier":"moving@example.com"}}'),
