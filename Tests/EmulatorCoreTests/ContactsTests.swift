@@ -226,11 +226,6 @@ enum BobExample {
         }
     }
 
-    func names(_ response: TestResponse) throws -> [String?] {
-        let contacts = try #require(try response.object()["contacts"] as? [[String: Any]])
-        return contacts.map { $0["name"] as? String }
-    }
-
     @Test("a page shows each contact byte for byte as GET /contacts/{identifier} does: identities, data and notes")
     func pageItemsMatchSingleReads() async throws {
         try await withEmulator { emulator in
@@ -282,9 +277,9 @@ enum BobExample {
         try await withEmulator { emulator in
             try await seed(emulator, names: ["carol", nil, "Bob", "alice", "bob"])
             let response = try await emulator.client.get("/contacts")
-            #expect(try names(response) == ["alice", "Bob", "bob", "carol", nil])
+            #expect(try contactNames(response) == ["alice", "Bob", "bob", "carol", nil])
             #expect(
-                try names(try await emulator.client.get("/contacts?sort=name")) == [
+                try contactNames(try await emulator.client.get("/contacts?sort=name")) == [
                     "alice", "Bob", "bob", "carol", nil,
                 ])
         }
@@ -294,7 +289,8 @@ enum BobExample {
     func sortByDate() async throws {
         try await withEmulator { emulator in
             try await seed(emulator, names: ["first", "second", "third"])
-            #expect(try names(try await emulator.client.get("/contacts?sort=date")) == ["third", "second", "first"])
+            #expect(
+                try contactNames(try await emulator.client.get("/contacts?sort=date")) == ["third", "second", "first"])
         }
     }
 
@@ -308,16 +304,16 @@ enum BobExample {
             #expect(first["total_count"] as? Int == 31)
             #expect((first["contacts"] as? [Any])?.count == 30)
             let second = try await emulator.client.get("/contacts?page=2")
-            #expect(try names(second) == ["n30"])
+            #expect(try contactNames(second) == ["n30"])
             let past = try await emulator.client.get("/contacts?page=3")
             #expect(past.text == #"{"page_size":30,"page_count":2,"total_count":31,"contacts":[]}"#)
             for bad in ["0", "-1", "abc", "1.5", "", "99999999999999999999999"] {
                 let response = try await emulator.client.get("/contacts?page=\(bad)")
-                #expect(try names(response).first == "n00", "page=\(bad)")
+                #expect(try contactNames(response).first == "n00", "page=\(bad)")
             }
             let huge = try await emulator.client.get("/contacts?page=9223372036854775807")
             #expect(huge.status == 200)
-            #expect(try names(huge).isEmpty)
+            #expect(try contactNames(huge).isEmpty)
         }
     }
 
@@ -330,12 +326,13 @@ enum BobExample {
             _ = try await emulator.client.post(
                 "/contacts/ann@shop.io/identities",
                 #"{"identity": {"type": "email", "identifier": "ann.work@corp.io"}}"#)
-            #expect(try names(try await emulator.client.get("/contacts?q=BOB")) == ["Bob Smith"])
-            #expect(try names(try await emulator.client.get("/contacts?q=CORP")) == ["Ann Lee"])
-            #expect(try names(try await emulator.client.get("/contacts?q=lee")) == ["Ann Lee"])
-            #expect(try names(try await emulator.client.get("/contacts?q=%25")).isEmpty, "% is literal")
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=BOB")) == ["Bob Smith"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=CORP")) == ["Ann Lee"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=lee")) == ["Ann Lee"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=%25")).isEmpty, "% is literal")
             #expect(
-                try names(try await emulator.client.get("/contacts?q=2223334444")).isEmpty, "mobiles are not searched")
+                try contactNames(try await emulator.client.get("/contacts?q=2223334444")).isEmpty,
+                "mobiles are not searched")
         }
     }
 
@@ -345,30 +342,33 @@ enum BobExample {
             _ = try await emulator.client.post(
                 "/contacts", #"{"contact": {"name": "Zoë \"Zed\" O'Neil", "email": "z@x.io"}}"#)
             _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Other", "mobile": "+4712345678"}}"#)
-            #expect(try names(try await emulator.client.get("/contacts?q=ZOË")) == [#"Zoë "Zed" O'Neil"#])
-            #expect(try names(try await emulator.client.get("/contacts?q=%22zed%22")) == [#"Zoë "Zed" O'Neil"#])
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=ZOË")) == [#"Zoë "Zed" O'Neil"#])
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=%22zed%22")) == [#"Zoë "Zed" O'Neil"#])
             #expect(
-                try names(try await emulator.client.get("/contacts?q=o'")) == [#"Zoë "Zed" O'Neil"#], "2 characters")
+                try contactNames(try await emulator.client.get("/contacts?q=o'")) == [#"Zoë "Zed" O'Neil"#],
+                "2 characters")
             #expect(
-                try names(try await emulator.client.get("/contacts?q=zo%00e")).isEmpty, "a NUL is matched literally")
-            #expect(try names(try await emulator.client.get("/contacts?q=%0Az@x")).isEmpty, "a newline too")
+                try contactNames(try await emulator.client.get("/contacts?q=zo%00e")).isEmpty,
+                "a NUL is matched literally")
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=%0Az@x")).isEmpty, "a newline too")
             _ = try await emulator.client.put("/contacts/z@x.io", #"{"contact": {"name": "Renamed"}}"#)
-            #expect(try names(try await emulator.client.get("/contacts?q=neil")).isEmpty)
-            #expect(try names(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=neil")).isEmpty)
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"])
             _ = try await emulator.client.put("/contacts/z@x.io", #"{"contact": {"friendly_name": "Ren"}}"#)
-            #expect(try names(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"], "name unchanged")
+            #expect(
+                try contactNames(try await emulator.client.get("/contacts?q=renam")) == ["Renamed"], "name unchanged")
             _ = try await emulator.client.post(
                 "/contacts", #"{"contact": {"name": "Two\nLines", "email": "two@lines.io"}}"#)
             #expect(
-                try names(try await emulator.client.get("/contacts?q=o%0Ali")) == ["Two\nLines"],
+                try contactNames(try await emulator.client.get("/contacts?q=o%0Ali")) == ["Two\nLines"],
                 "a newline inside a name")
             _ = try await emulator.client.post(
                 "/contacts/+4712345678/identities?identifier_type=mobile",
                 #"{"identity": {"type": "email", "identifier": "fresh.address@y.io"}}"#)
-            #expect(try names(try await emulator.client.get("/contacts?q=fresh.addr")) == ["Other"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=fresh.addr")) == ["Other"])
             _ = try await emulator.client.post(
                 "/contacts/z@x.io/identities", #"{"identity": {"type": "email", "identifier": "fresh.address@y.io"}}"#)
-            #expect(try names(try await emulator.client.get("/contacts?q=fresh.addr")) == ["Renamed"], "moved")
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=fresh.addr")) == ["Renamed"], "moved")
         }
     }
 
@@ -380,13 +380,14 @@ enum BobExample {
                 #"{"contact": {"name": "A", "email": "a@x.io", "data": {"plan": "gold", "orders": 3, "vip": true}}}"#)
             _ = try await emulator.client.post(
                 "/contacts", #"{"contact": {"name": "B", "email": "b@x.io", "data": {"plan": "gold"}}}"#)
-            #expect(try names(try await emulator.client.get("/contacts?data%5Bplan%5D=gold")) == ["A", "B"])
-            #expect(try names(try await emulator.client.get("/contacts?data[orders]=3")) == ["A"])
-            #expect(try names(try await emulator.client.get("/contacts?data[vip]=true")) == ["A"])
-            #expect(try names(try await emulator.client.get("/contacts?data[plan]=gold&data[vip]=true")) == ["A"])
-            #expect(try names(try await emulator.client.get("/contacts?data[plan]=Gold")).isEmpty)
-            #expect(try names(try await emulator.client.get("/contacts?data[missing]=gold")).isEmpty)
-            #expect(try names(try await emulator.client.get("/contacts?q=b&data[plan]=gold")) == ["B"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?data%5Bplan%5D=gold")) == ["A", "B"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?data[orders]=3")) == ["A"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?data[vip]=true")) == ["A"])
+            #expect(
+                try contactNames(try await emulator.client.get("/contacts?data[plan]=gold&data[vip]=true")) == ["A"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?data[plan]=Gold")).isEmpty)
+            #expect(try contactNames(try await emulator.client.get("/contacts?data[missing]=gold")).isEmpty)
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=b&data[plan]=gold")) == ["B"])
         }
     }
 
@@ -395,8 +396,8 @@ enum BobExample {
         try await withEmulator { emulator in
             _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Mail", "email": "m@x.io"}}"#)
             _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Phone", "mobile": "+4712345678"}}"#)
-            #expect(try names(try await emulator.client.get("/contacts?type=email")) == ["Mail"])
-            #expect(try names(try await emulator.client.get("/contacts?type=mobile")) == ["Phone"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?type=email")) == ["Mail"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?type=mobile")) == ["Phone"])
             let bad = try await emulator.client.get("/contacts?type=twitter")
             #expect(bad.status == 422)
             #expect(bad.text == #"{"errors":{"type":["is not included in the list"]}}"#)

@@ -25,6 +25,12 @@ struct TestResponse {
     }
 }
 
+/// The names of a contact page's contacts, in order; a body without a `contacts` array fails the test.
+func contactNames(_ response: TestResponse) throws -> [String?] {
+    let contacts = try #require(try response.object()["contacts"] as? [[String: Any]], "not a page: \(response.text)")
+    return contacts.map { $0["name"] as? String }
+}
+
 /// A real HTTP client (URLSession) with Basic credentials, as a Re:amaze client would send them.
 struct TestClient: Sendable {
     let baseURL: String
