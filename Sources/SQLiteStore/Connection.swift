@@ -83,9 +83,15 @@ public final class Connection: @unchecked Sendable {
     /// How much of a database file each reader maps: enough for a few million contacts.
     static let readerMapBytes = 1 << 30
 
+    /// SQLite's process-wide settings, made once before the first connection opens (SQLite ignores them after).
+    /// Memory statistics off: this project never reads them, and keeping them costs a mutex shared by every thread
+    /// on every allocation SQLite makes (BENCHMARKS.md, "Where the time goes").
+    private static let processConfigured: Void = { _ = csqlite_disable_memory_statistics() }()
+
     /// A connection to `path` opened with `access` (no mutex: ``Database`` serialises use; extended result codes).
     /// - Throws: ``SQLiteError`` when SQLite cannot open it.
     private static func opened(_ path: String, access: Int32) throws -> Connection {
+        _ = processConfigured
         var handle: OpaquePointer?
         let result = sqlite3_open_v2(path, &handle, access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
         guard result == SQLITE_OK, let handle else {
