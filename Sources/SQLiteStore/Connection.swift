@@ -45,6 +45,44 @@ public final class Connection: @unchecked Sendable {
     /// How many statements are kept prepared now.
     public var cachedStatementCount: Int { statements.count }
 
+    /// The tables ``watch(tables:)`` named and whether a row of one changed; nil while nothing is watched. Kept
+    /// alive by the connection for SQLite's hooks, which point at it.
+    private var watched: WatchedTables?
+
+    /// From now on, notes every row a statement of this connection inserts, updates or deletes in one of `tables`
+    /// (SQLite's update hook: https://www.sqlite.org/c3ref/update_hook.html); ``takeWatchedChange()`` tells and
+    /// forgets. A `DELETE` of a whole watched table is made to delete row by row, which the hook sees, through the
+    /// authorizer's documented `SQLITE_IGNORE` (https://www.sqlite.org/c3ref/set_authorizer.html): SQLite's
+    /// truncate optimization would skip the hook. Unseen by SQLite's design: pages copied in by ``copy(into:)``, rows
+    /// of WITHOUT ROWID tables and rows a REPLACE conflict deletes; so watch no WITHOUT ROWID table and never
+    /// `REPLACE` into a watched one. Call before preparing statements.
+    public func watch(tables: Set<String>) {
+        let watched = WatchedTables(names: tables)
+        self.watched = watched
+        let context = Unmanaged.passUnretained(watched).toOpaque()
+        sqlite3_update_hook(
+            handle,
+            { context, _, _, table, _ in
+                guard let context, let table else { return }
+                let watched = Unmanaged<WatchedTables>.fromOpaque(context).takeUnretainedValue()
+                if !watched.changed, watched.contains(table) { watched.changed = true }
+            }, context)
+        sqlite3_set_authorizer(
+            handle,
+            { context, action, table, _, _, _ in
+                guard action == SQLITE_DELETE, let context, let table else { return SQLITE_OK }
+                let watched = Unmanaged<WatchedTables>.fromOpaque(context).takeUnretainedValue()
+                return watched.contains(table) ? SQLITE_IGNORE : SQLITE_OK
+            }, context)
+    }
+
+    /// Whether a row of a watched table changed since the last call (or since ``watch(tables:)``), then forgets it.
+    public func takeWatchedChange() -> Bool {
+        guard let watched, watched.changed else { return false }
+        watched.changed = false
+        return true
+    }
+
     /// Opens a connection the one way this project opens SQLite, then brings the schema up to date.
     ///
     /// Busy timeout first, write-ahead logging (verified), `synchronous=NORMAL`, foreign keys on, then every
@@ -370,5 +408,19 @@ public final class Connection: @unchecked Sendable {
         case SQLITE_DONE: return false
         default: throw SQLiteError(code: sqlite3_extended_errcode(handle), connection: handle, sql: sql)
         }
+    }
+}
+
+/// What ``Connection/watch(tables:)`` set up: the names, NUL-terminated for comparing with SQLite's, and the flag its
+/// update hook raises. Used only by its connection's thread (under ``Database``'s lock), like the connection.
+private final class WatchedTables: @unchecked Sendable {
+    private let names: [[CChar]]
+    var changed = false
+
+    init(names: Set<String>) { self.names = names.map { Array($0.utf8CString) } }
+
+    /// Whether `table` is one of the names, ignoring ASCII case as SQLite does.
+    func contains(_ table: UnsafePointer<CChar>) -> Bool {
+        names.contains { name in name.withUnsafeBufferPointer { strcasecmp($0.baseAddress!, table) == 0 } }
     }
 }

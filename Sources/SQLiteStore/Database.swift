@@ -16,11 +16,12 @@ public final class Database: Sendable {
     /// Runs a file database's checkpoints off the writer's path; nil for an in-memory database, which has no log.
     private let checkpointer: Checkpointer?
 
-    /// A number that changes after every write, restore and bulk write has finished (committed or not), for caches
-    /// of what the store holds: a value read when the generation was `g` is current while the generation is `g`.
-    /// Read the generation before reading the value, so that a write in between makes the value look stale, never
-    /// the other way round.
-    public var writeGeneration: UInt64 { generation.load(ordering: .acquiring) }
+    /// A number that changes once a write that changed a row of a watched table (see ``init(path:migrations:watching:)``)
+    /// has finished, committed or not, and after every restore, for caches of what those tables hold: a value read
+    /// when the generation was `g` is current while the generation is `g`. Read the generation before reading the
+    /// value, so that a write in between makes the value look stale, never the other way round. Writes to other
+    /// tables leave it alone, so such a cache outlives them.
+    public var watchedTablesGeneration: UInt64 { generation.load(ordering: .acquiring) }
 
     private struct ReaderPool {
         var idle: [Connection] = []
@@ -28,9 +29,11 @@ public final class Database: Sendable {
     }
 
     /// Opens the database at `path` (or `:memory:`) and runs the migrations.
+    /// - Parameter watching: the tables whose changes move ``watchedTablesGeneration`` on (rowid tables only).
     /// - Throws: ``SQLiteError`` when opening or migrating fails.
-    public init(path: String, migrations: [String]) throws {
+    public init(path: String, migrations: [String], watching watchedTables: Set<String> = []) throws {
         let connection = try Connection.open(path: path, migrations: migrations)
+        connection.watch(tables: watchedTables)
         self.path = path
         readsInParallel = path != ":memory:" && !path.isEmpty
         checkpointer = readsInParallel ? Checkpointer(path: path) : nil
@@ -75,7 +78,7 @@ public final class Database: Sendable {
     /// - Throws: the first error `body` or the commit threw.
     @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try withWriter(changing: true) { connection in try connection.transaction { try body(connection) } }
+        try withWriter { connection in try connection.transaction { try body(connection) } }
     }
 
     /// A consistent copy of the whole database, kept in a scratch file until released (in memory when no scratch
@@ -88,7 +91,7 @@ public final class Database: Sendable {
     /// Replaces the whole database with a snapshot's content, in one step that no request observes half done.
     /// - Throws: ``SQLiteError`` when the copy fails; the database is then unchanged.
     public func restore(_ snapshot: Snapshot) throws {
-        try withWriter(changing: true) { connection in try snapshot.connection.copy(into: connection) }
+        try withWriter(restoring: true) { connection in try snapshot.connection.copy(into: connection) }
     }
 
     /// Like ``write(_:)`` with foreign keys not enforced, for bulk deletes that remove children before parents
@@ -96,7 +99,7 @@ public final class Database: Sendable {
     /// - Throws: the first error `body` or the commit threw.
     @discardableResult
     public func writeWithoutForeignKeyChecks<T>(_ body: (Connection) throws -> T) throws -> T {
-        try withWriter(changing: true) { connection in
+        try withWriter { connection in
             // The pragma is a no-op inside a transaction, so it is switched around it, under the lock.
             try connection.executeScript("PRAGMA foreign_keys=OFF;")
             defer { try? connection.executeScript("PRAGMA foreign_keys=ON;") }
@@ -114,12 +117,14 @@ public final class Database: Sendable {
         checkpointer?.close()
     }
 
-    /// Runs `body` on the writer under its lock; `changing`: it may change the store, so the generation moves on
-    /// once it is done, still under the lock.
-    private func withWriter<T>(changing: Bool = false, _ body: (Connection) throws -> T) throws -> T {
+    /// Runs `body` on the writer under its lock. When it changed a row of a watched table, or `restoring` (a copy
+    /// of pages, which no hook sees), the generation moves on once it is done, still under the lock.
+    private func withWriter<T>(restoring: Bool = false, _ body: (Connection) throws -> T) throws -> T {
         try writer.withLock { connection in
             guard let connection else { throw SQLiteError.closed }
-            defer { if changing { generation.add(1, ordering: .releasing) } }
+            defer {
+                if connection.takeWatchedChange() || restoring { generation.add(1, ordering: .releasing) }
+            }
             return try body(connection)
         }
     }

@@ -90,6 +90,42 @@ private func temporaryPath() -> String {
         #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 1)
     }
 
+    @Test(
+        "the watched tables' generation moves after every change to them (a whole-table delete, a restore), never for reads or other tables",
+        arguments: [":memory:", "file"])
+    func watchedTablesGeneration(place: String) throws {
+        let path = place == "file" ? temporaryPath() : place
+        defer { if place == "file" { try? FileManager.default.removeItem(atPath: path) } }
+        let database = try Database(
+            path: path, migrations: migrations + ["CREATE TABLE others (id INTEGER PRIMARY KEY, note TEXT) STRICT;"],
+            watching: ["ITEMS"])
+        var seen = database.watchedTablesGeneration
+        /// Whether the generation moved since the last call.
+        func moved() -> Bool {
+            defer { seen = database.watchedTablesGeneration }
+            return database.watchedTablesGeneration != seen
+        }
+        try database.write { try $0.execute("INSERT INTO others (note) VALUES ('x'), ('y')") }
+        try database.write { try $0.execute("DELETE FROM others") }
+        _ = try database.read { try $0.query("SELECT * FROM items") { $0.int(0) } }
+        #expect(!moved(), "neither other tables nor reads")
+        try database.write { try $0.execute("INSERT INTO items (name) VALUES ('a'), ('b'), ('c')") }
+        #expect(moved(), "an insert")
+        try database.write { try $0.execute("UPDATE items SET size = 2 WHERE name = 'a'") }
+        #expect(moved(), "an update")
+        try database.write { try $0.execute("UPDATE items SET size = 2 WHERE name = 'nobody'") }
+        #expect(!moved(), "an update that matched no row")
+        try database.write { try $0.execute("DELETE FROM items WHERE name = 'b'") }
+        #expect(moved(), "a delete")
+        let snapshot = try database.snapshot()
+        // SQLite deletes a whole table without visiting its rows, unless told not to.
+        #expect(try database.write { try $0.execute("DELETE FROM items") } == 2)
+        #expect(moved(), "a whole-table delete")
+        try database.restore(snapshot)
+        #expect(moved(), "a restore")
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 2)
+    }
+
     @Test("errors keep the extended code, the message and the SQL, but not the bound values")
     func errors() throws {
         let connection = try Connection.open(path: ":memory:", migrations: migrations)

@@ -28,7 +28,9 @@ public final class Emulator: Sendable {
         self.clock = clock
         let database: Database
         do {
-            database = try Database(path: configuration.databasePath, migrations: Schema.migrations)
+            database = try Database(
+                path: configuration.databasePath, migrations: Schema.migrations,
+                watching: CredentialCache.sourceTables)
         } catch let error as SQLiteError {
             throw DatabaseOpenError(path: configuration.databasePath, reason: error.message)
         }

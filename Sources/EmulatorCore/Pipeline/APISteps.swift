@@ -22,15 +22,15 @@ struct Authentication: Sendable {
         return RequestContext(exchange: exchange, staff: staff, brand: brand, database: database, now: clock.now())
     }
 
-    /// The staff user and brand of these headers: from the cache while no write has happened since they were read
-    /// (the token still compared), else from one read of the store. `identified` gets the account as soon as the
+    /// The staff user and brand of these headers: from the cache while no staff user, brand or account has changed
+    /// since they were read (the token still compared), else from one read of the store. `identified` gets the account as soon as the
     /// login is known, so that a refusal of the brand is journaled under it.
     private func authenticate(authorization: String?, host: String?, identified: (Int) -> Void) throws -> (
         StaffUser, Brand
     ) {
         guard let authorization else { throw APIError.unauthorized }
         let key = CredentialCache.key(authorization: authorization, host: host)
-        let generation = database.writeGeneration
+        let generation = database.watchedTablesGeneration
         let known = cache.lookUp(key, generation: generation)
         if let (credentials, cached) = known, let cached {
             guard Authenticator.constantTimeEquals(cached.token, credentials.token) else {

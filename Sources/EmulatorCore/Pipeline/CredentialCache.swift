@@ -4,10 +4,14 @@ import Synchronization
 /// What authenticating a request needs, remembered between requests so that it takes neither the parsing of its
 /// headers nor a read of the store. Keyed by the request's `Authorization` and `Host` headers exactly as sent, a slot
 /// keeps what they say (the login, the token, the host's brand label) and, once they authenticated, the staff user,
-/// their stored token and the brand, tagged with the store's write generation: those are used only while the
-/// generation is unchanged, so any write (a token, a staff user, a brand, an import, a reset) retires them all. The
-/// token is still compared, in constant time, on every request; a failed authentication is never kept.
+/// their stored token and the brand, tagged with the generation of ``sourceTables`` in the store: those are used only
+/// while it is unchanged, so any write that changes a row of them (a token, a staff user, a brand, an account, an
+/// import, a reset) retires them all, and writes of anything else (contacts, conversations…) keep them. The token is
+/// still compared, in constant time, on every request; a failed authentication is never kept.
 final class CredentialCache: Sendable {
+    /// The tables an authentication reads, whose changes the store counts for this cache.
+    static let sourceTables: Set<String> = ["accounts", "staff", "brands"]
+
     /// What a pair of headers says.
     struct Credentials: Sendable {
         let login: String
