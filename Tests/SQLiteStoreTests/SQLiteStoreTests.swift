@@ -218,6 +218,24 @@ private func temporaryPath() -> String {
         #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 1_200)
     }
 
+    @Test("under writes that never pause, the log still starts again: it stays within a few times the catch-up size")
+    func logBoundedUnderSustainedWrites() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try Database(path: path, migrations: migrations)
+        defer { database.close() }
+        // 20,000 commits of about two pages each, back to back: 40,000 pages (160 MiB) of log if it never restarts.
+        let filler = String(repeating: "x", count: 6_000)
+        for index in 0..<20_000 {
+            try database.write { try $0.execute("INSERT INTO items (name) VALUES (?)", ["\(index)-\(filler)"]) }
+        }
+        let logBytes = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+        // The log passes the catch-up size by what the writer appends while a background checkpoint still runs.
+        let mostPages = 4 * Int(Checkpointer.catchUpPages)
+        #expect(logBytes <= mostPages * (4_096 + 24), "the log reached \(logBytes / (4_096 + 24)) pages")
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 20_000)
+    }
+
     @Test("reads of a file database run on their own connections and see every committed write, never a half one")
     func parallelReads() async throws {
         let path = temporaryPath()
