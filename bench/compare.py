@@ -68,9 +68,7 @@ def build(revision):
             shutil.rmtree(source, ignore_errors=True)
         bench.run(["git", "worktree", "prune"], cwd=ROOT)
         bench.run(["git", "worktree", "add", "--detach", source, revision], cwd=ROOT)
-    bench.run(["swift", "build", "-c", "release", "--product", "reamaze-emulator"], cwd=source)
-    return os.path.join(bench.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=source).strip(),
-                        "reamaze-emulator")
+    return bench.release_binary(source)
 
 
 def start(binary, port, arguments):
