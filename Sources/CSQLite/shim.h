@@ -10,7 +10,8 @@ static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TR
 
 /// Turns off SQLite's memory statistics: with them on, every allocation and free SQLite makes takes one mutex shared
 /// by the whole process, which the threads serving reads in parallel then queue on. Only works before SQLite
-/// initializes (the first open); returns SQLITE_MISUSE after. https://www.sqlite.org/c3ref/c_config_covering_index_scan.html
+/// initializes (the first open); returns SQLITE_MISUSE after.
+/// https://www.sqlite.org/c3ref/c_config_covering_index_scan.html
 static inline int csqlite_disable_memory_statistics(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
 #endif

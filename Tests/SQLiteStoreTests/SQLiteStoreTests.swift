@@ -91,7 +91,7 @@ private func temporaryPath() -> String {
     }
 
     @Test(
-        "the watched tables' generation moves after every change to them (a whole-table delete, a restore), never for reads or other tables",
+        "the watched tables' generation moves with their changes only, whole-table deletes and restores included",
         arguments: [":memory:", "file"])
     func watchedTablesGeneration(place: String) throws {
         let path = place == "file" ? temporaryPath() : place

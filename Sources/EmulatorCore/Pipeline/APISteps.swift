@@ -23,8 +23,8 @@ struct Authentication: Sendable {
     }
 
     /// The staff user and brand of these headers: from the cache while no staff user, brand or account has changed
-    /// since they were read (the token still compared), else from one read of the store. `identified` gets the account as soon as the
-    /// login is known, so that a refusal of the brand is journaled under it.
+    /// since they were read (the token still compared), else from one read of the store. `identified` gets the
+    /// account as soon as the login is known, so that a refusal of the brand is journaled under it.
     private func authenticate(authorization: String?, host: String?, identified: (Int) -> Void) throws -> (
         StaffUser, Brand
     ) {
