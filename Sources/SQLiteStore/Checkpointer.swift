@@ -73,8 +73,8 @@ extension Connection {
             { context, connection, _, pages in
                 guard let context else { return SQLITE_OK }
                 if pages >= Checkpointer.catchUpPages {
-                    // SQLITE_BUSY while the background checkpoint runs: the next commit tries again.
-                    _ = sqlite3_wal_checkpoint_v2(connection, "main", SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                    // False (SQLITE_BUSY) while the background checkpoint runs: the next commit tries again.
+                    _ = Connection.checkpoint(connection)
                 } else {
                     Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().committed(logPages: pages)
                 }
@@ -84,7 +84,10 @@ extension Connection {
 
     /// A passive checkpoint of the main database: copies what it can of the log without waiting for anyone.
     /// - Returns: whether SQLite ran it.
-    func checkpoint() -> Bool {
+    func checkpoint() -> Bool { Self.checkpoint(handle) }
+
+    /// The same on a raw SQLite handle, as the log hook is given its connection.
+    static func checkpoint(_ handle: OpaquePointer?) -> Bool {
         sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK
     }
 }
