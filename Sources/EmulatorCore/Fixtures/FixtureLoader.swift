@@ -31,6 +31,11 @@ public struct FixtureError: Error, CustomStringConvertible, Sendable {
 struct FixtureLoader {
     let connection: Connection
     let now: Timestamp
+    private let lookups = FixtureLookups()
+
+    init(connection: Connection, now: Timestamp) {
+        (self.connection, self.now) = (connection, now)
+    }
 
     private var staff: StaffRepository { StaffRepository(connection: connection) }
 
@@ -199,7 +204,7 @@ struct FixtureLoader {
         for noteNode in try contact.optional("notes")?.array() ?? [] {
             let note = try noteNode.object()
             let creatorEmail = try note.required("creator_email").email()
-            guard let creatorID = try staff.staff(accountID: accountID, email: creatorEmail)?.id else {
+            guard let creatorID = try knownStaffID(creatorEmail, accountID: accountID) else {
                 throw FixtureError(
                     path: noteNode.path + ".creator_email", message: "is not a staff user of the account")
             }
@@ -221,14 +226,18 @@ struct FixtureLoader {
         let conversation = try node.object()
         let brandID = try self.brandID(of: conversation, at: node, brandIDs: brandIDs, defaultBrand: defaultBrand)
         let categoryNode = try conversation.required("category")
+        let slug = try categoryNode.string()
         guard
-            let channel = try ChannelRepository(connection: connection).channel(
-                brandID: brandID, slug: try categoryNode.string())
+            let channel = try lookups.channel(
+                brandID: brandID, slug: slug,
+                find: {
+                    try ChannelRepository(connection: connection).channel(brandID: brandID, slug: slug)
+                })
         else { throw FixtureError(path: categoryNode.path, message: "is not a channel slug of the brand") }
         let subject = try conversation.optional("subject")?.string()
         let created = try conversation.optional("created_at")?.timestamp() ?? now
         let repository = ConversationRepository(connection: connection)
-        let slug =
+        let conversationSlug =
             try conversation.optional("slug")?.string()
             ?? Slug.unique(for: subject) { try repository.slugTaken(brandID: brandID, slug: $0) }
         let author = try sender(try conversation.required("author"), accountID: accountID)
@@ -245,7 +254,7 @@ struct FixtureLoader {
         guard !messages.isEmpty else { throw FixtureError(path: node.path + ".messages", message: "needs a message") }
         let conversationID = try mappingConstraints(at: node) {
             try repository.insertConversation(
-                brandID: brandID, channel: channel, slug: slug, subject: subject, status: status,
+                brandID: brandID, channel: channel, slug: conversationSlug, subject: subject, status: status,
                 author: author, holdUntil: holdUntil, now: created)
         }
         if let assigneeID { try repository.setAssignee(conversationID: conversationID, staffID: assigneeID) }
@@ -289,14 +298,15 @@ struct FixtureLoader {
             return SenderRef(staffID: try staffID(try staff.email(), accountID: accountID, at: staff))
         }
         let key = try node.identity()
-        guard
-            let owner = try ContactRepository(connection: connection).identityOwner(
-                accountID: accountID, type: key.type, matchKey: key.matchKey)
-        else {
+        let identityID = try lookups.identityID(accountID: accountID, key: key) {
+            try ContactRepository(connection: connection).identityOwner(
+                accountID: accountID, type: key.type, matchKey: key.matchKey)?.identityID
+        }
+        guard let identityID else {
             throw FixtureError(
                 path: node.path, message: "no contact of the account has \(key.type.rawValue) \(key.identifier)")
         }
-        return SenderRef(identityID: owner.identityID)
+        return SenderRef(identityID: identityID)
     }
 
     /// The brand an entry names by host label (`"brand"`), by default the account's first.
@@ -325,10 +335,17 @@ struct FixtureLoader {
     }
 
     func staffID(_ email: String, accountID: Int, at node: FixtureNode) throws -> Int {
-        guard let id = try staff.staff(accountID: accountID, email: email)?.id else {
+        guard let id = try knownStaffID(email, accountID: accountID) else {
             throw FixtureError(path: node.path, message: "\(email) is not a staff user of the account")
         }
         return id
+    }
+
+    /// The id of the account's staff user with this email, if there is one.
+    private func knownStaffID(_ email: String, accountID: Int) throws -> Int? {
+        try lookups.staffID(accountID: accountID, email: email) {
+            try staff.staff(accountID: accountID, email: email)?.id
+        }
     }
 
     /// Runs an insert; a uniqueness or other constraint failure becomes an error naming the entry.
