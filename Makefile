@@ -9,7 +9,7 @@ DATABASE ?= reamaze-emulator.sqlite
 FIXTURES ?= fixtures/demo.json
 PREFIX ?= /usr/local
 
-.PHONY: deps build run test test-ui test-recipes check-docs fuzz format lint clean docker-check bench bench-compare soak install
+.PHONY: deps build run test test-ui test-recipes check-docs fuzz format lint clean docker-check bench bench-compare soak install schema
 
 # Installs whichever of the given Debian packages are missing (as root), or prints the command to run.
 define ensure_packages
@@ -77,6 +77,12 @@ test-recipes: build
 # cites files outside it, the help text and exit codes are as documented.
 check-docs: build
 	python3 scripts/check_docs.py "$$(swift build $(SWIFT_FLAGS) --show-bin-path)/reamaze-emulator"
+
+# Rewrites Sources/EmulatorCore/Store/Schema+Current.swift, the schema a new database is made with, from what the
+# migrations build; run it after adding a migration (`make test` fails until then).
+schema: deps
+	swift build --build-tests $(SWIFT_FLAGS)
+	RECORD_SCHEMA=1 swift test $(SWIFT_FLAGS) --skip-build --filter SchemaTests
 
 format:
 	swift format --in-place --recursive Package.swift Sources Tests

@@ -90,11 +90,17 @@ public final class Connection: @unchecked Sendable {
     /// - Parameters:
     ///   - path: a file path, or `:memory:` for a private in-memory database.
     ///   - migrations: the schema's SQL in order; migration `i` brings the schema to version `i + 1`.
+    ///   - newDatabaseSchema: the schema all the migrations build, as one script, run instead of them when the
+    ///     database is new (no schema, version 0): the end state without the steps, which for a new database are
+    ///     mostly tables made and then changed, and indexes made and then dropped. The caller keeps it equal to
+    ///     what the migrations build.
     ///   - readOnly: open an existing database for reading only (no migrations, no journal-mode change; the
     ///     database must already be in write-ahead-logging mode): every write through it fails with
     ///     `SQLITE_READONLY`.
     /// - Throws: ``SQLiteError`` when the file cannot be opened or a migration fails.
-    public static func open(path: String, migrations: [String], readOnly: Bool = false) throws -> Connection {
+    public static func open(
+        path: String, migrations: [String], newDatabaseSchema: String? = nil, readOnly: Bool = false
+    ) throws -> Connection {
         let connection = try opened(
             path, access: readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         sqlite3_busy_timeout(connection.handle, 5_000)
@@ -114,7 +120,7 @@ public final class Connection: @unchecked Sendable {
             return connection
         }
         try connection.executeScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-        try connection.migrate(migrations)
+        try connection.migrate(migrations, newDatabaseSchema: newDatabaseSchema)
         return connection
     }
 
@@ -145,8 +151,17 @@ public final class Connection: @unchecked Sendable {
         try queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
     }
 
-    private func migrate(_ migrations: [String]) throws {
+    private func migrate(_ migrations: [String], newDatabaseSchema: String?) throws {
         let current = try schemaVersion()
+        if current == 0, !migrations.isEmpty, let newDatabaseSchema,
+            try queryOne("SELECT count(*) FROM sqlite_schema", [], { $0.int(0) }) == 0
+        {
+            try transaction {
+                try executeScript(newDatabaseSchema)
+                try executeScript("PRAGMA user_version = \(migrations.count)")
+            }
+            return
+        }
         for (index, sql) in migrations.enumerated() where index + 1 > current {
             try transaction {
                 try executeScript(sql)

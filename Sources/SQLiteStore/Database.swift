@@ -28,11 +28,14 @@ public final class Database: Sendable {
         var closed = false
     }
 
-    /// Opens the database at `path` (or `:memory:`) and runs the migrations.
+    /// Opens the database at `path` (or `:memory:`) and runs the migrations (for a new database, `newDatabaseSchema`
+    /// instead, when given: see ``Connection/open(path:migrations:newDatabaseSchema:readOnly:)``).
     /// - Parameter watching: the tables whose changes move ``watchedTablesGeneration`` on (rowid tables only).
     /// - Throws: ``SQLiteError`` when opening or migrating fails.
-    public init(path: String, migrations: [String], watching watchedTables: Set<String> = []) throws {
-        let connection = try Connection.open(path: path, migrations: migrations)
+    public init(
+        path: String, migrations: [String], newDatabaseSchema: String? = nil, watching watchedTables: Set<String> = []
+    ) throws {
+        let connection = try Connection.open(path: path, migrations: migrations, newDatabaseSchema: newDatabaseSchema)
         connection.watch(tables: watchedTables)
         self.path = path
         readsInParallel = path != ":memory:" && !path.isEmpty

@@ -32,6 +32,31 @@ private func temporaryPath() -> String {
             ])
     }
 
+    @Test("a new database takes the schema given for new databases; one that has a schema is migrated step by step")
+    func newDatabaseSchema() throws {
+        // The same table as the two migrations make, written differently, to tell which of the two made it.
+        let current =
+            "CREATE TABLE items (\n  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, size INTEGER\n) STRICT"
+        let itemsSQL = "SELECT sql FROM sqlite_schema WHERE name = 'items'"
+        let fresh = try Connection.open(path: ":memory:", migrations: migrations, newDatabaseSchema: current + ";")
+        #expect(try fresh.schemaVersion() == 2)
+        #expect(try fresh.queryOne(itemsSQL) { $0.string(0) } == current, "made by the script, not the migrations")
+
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let connection = try Connection.open(path: path, migrations: Array(migrations.prefix(1)))
+            try connection.execute("INSERT INTO items (name) VALUES (?)", ["kept"])
+        }
+        let reopened = try Connection.open(path: path, migrations: migrations, newDatabaseSchema: current + ";")
+        #expect(try reopened.schemaVersion() == 2)
+        #expect(
+            try reopened.queryOne(itemsSQL) { $0.string(0) }
+                == "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, size INTEGER) STRICT",
+            "altered by the second migration")
+        #expect(try reopened.query("SELECT name FROM items") { $0.string(0) } == ["kept"])
+    }
+
     @Test(":memory: opens in memory journal mode")
     func inMemory() throws {
         let connection = try Connection.open(path: ":memory:", migrations: migrations)
