@@ -99,10 +99,17 @@ public final class Emulator: Sendable {
     /// - Throws: ``FixtureError`` for bad fixtures, ``SQLiteStore/SQLiteError`` when the store fails.
     @discardableResult
     public func start(fixtures: [UInt8]? = nil) throws -> Bool {
+        try start(parsing: fixtures.map(FixtureParse.init))
+    }
+
+    /// ``start(fixtures:)`` with fixtures whose parsing has already begun.
+    func start(parsing fixtures: FixtureParse?) throws -> Bool {
         let now = clock.now()
         let loaded = try database.write { connection in
             let isEmpty = try AccountRepository(connection: connection).oldestID() == nil
-            if isEmpty, let fixtures { try FixtureLoader(connection: connection, now: now).load(fixtures) }
+            if isEmpty, let fixtures {
+                try FixtureLoader(connection: connection, now: now).load(document: try fixtures.document())
+            }
             try bootstrap.ensure(connection, now: now)
             return fixtures == nil || isEmpty
         }

@@ -17,6 +17,8 @@ public final class EmulatorServer: Sendable {
         configuration: EmulatorConfiguration, environment: EmulatorEnvironment = .live, logger: Logger,
         fixtures: [UInt8]? = nil
     ) throws {
+        // Parsed beside opening the store and starting to listen (FixtureParse).
+        let parsing = fixtures.map(FixtureParse.init)
         let emulator = try Emulator(configuration: configuration, environment: environment, logger: logger)
         var tls: HTTPServer.TLS?
         if let certificate = configuration.tlsCertificatePEM, let key = configuration.tlsKeyPEM {
@@ -40,7 +42,7 @@ public final class EmulatorServer: Sendable {
             let secondPort = tls == nil ? nil : configuration.httpsPort
             started.append(try listen(port: configuration.port, tls: secondPort == nil ? tls : nil))
             if let secondPort { started.append(try listen(port: secondPort, tls: tls)) }
-            fixturesSkipped = try !emulator.start(fixtures: fixtures)
+            fixturesSkipped = try !emulator.start(parsing: parsing)
         } catch {
             for server in started { server.stop(gracePeriodMilliseconds: 0) }
             emulator.close()

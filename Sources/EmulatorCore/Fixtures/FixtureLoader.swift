@@ -39,17 +39,6 @@ struct FixtureLoader {
 
     private var staff: StaffRepository { StaffRepository(connection: connection) }
 
-    /// Validates and inserts every account of the document.
-    func load(_ bytes: [UInt8]) throws {
-        let document: JSONValue
-        do {
-            document = try JSONParser.parse(bytes)
-        } catch JSONParseError.malformed(let reason) {
-            throw FixtureError(path: "$", message: "not valid JSON (\(reason))")
-        }
-        try load(document: document)
-    }
-
     /// Validates and inserts every account of a document already parsed.
     func load(document: JSONValue) throws {
         let root = try self.root(document)
