@@ -19,6 +19,13 @@ struct ConversationRepository {
         }
     }
 
+    /// The id and assignee of the brand's conversation with this slug: what a satisfaction rating takes from it.
+    func idAndAssignee(brandID: Int, slug: String) throws -> (id: Int, assigneeID: Int?)? {
+        try connection.queryOne(
+            "SELECT id, assignee_id FROM conversations WHERE brand_id = ? AND slug = ?", [brandID, slug]
+        ) { (id: $0.int(0), assigneeID: $0.optionalInt(1)) }
+    }
+
     /// The conversation of the brand with this internal id.
     func conversationID(brandID: Int, id: Int) throws -> Int? {
         try connection.queryOne("SELECT id FROM conversations WHERE brand_id = ? AND id = ?", [brandID, id]) {

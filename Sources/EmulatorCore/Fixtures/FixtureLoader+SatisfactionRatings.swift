@@ -2,11 +2,11 @@ extension FixtureLoader {
     /// `{"conversation" (a slug of the brand), "rating" (1 to 5), "comment"?, "assignee"? (a staff email; default the
     /// conversation's assignee), "created_at"?, "updated_at"? (default created_at)}`.
     func insertSatisfactionRating(_ entry: FixtureObject, brandID: Int, accountID: Int) throws -> Int {
-        let conversations = ConversationRepository(connection: connection)
         let conversationNode = try entry.required("conversation")
         let slug = try conversationNode.string()
-        guard let conversationID = try conversations.conversationID(brandID: brandID, slug: slug),
-            let conversation = try conversations.load(conversationID: conversationID)
+        guard
+            let conversation = try ConversationRepository(connection: connection).idAndAssignee(
+                brandID: brandID, slug: slug)
         else {
             throw FixtureError(path: conversationNode.path, message: "\"\(slug)\" is not a conversation of the brand")
         }
@@ -15,10 +15,10 @@ extension FixtureLoader {
         guard (1...5).contains(rating) else { throw FixtureError(path: ratingNode.path, message: "must be 1 to 5") }
         let assigneeID =
             try entry.optional("assignee").map { try staffID(try $0.email(), accountID: accountID, at: $0) }
-            ?? conversation.assignee?.id
+            ?? conversation.assigneeID
         let created = try entry.optional("created_at")?.timestamp() ?? now
         return try SatisfactionRatingRepository(connection: connection).insert(
-            conversationID: conversationID, rating: rating, comment: try entry.optional("comment")?.string(),
+            conversationID: conversation.id, rating: rating, comment: try entry.optional("comment")?.string(),
             assigneeID: assigneeID, createdAt: created,
             updatedAt: try entry.optional("updated_at")?.timestamp() ?? created)
     }
