@@ -282,12 +282,20 @@ public final class Connection: @unchecked Sendable {
         return Int(sqlite3_changes64(handle))
     }
 
-    /// Runs an `INSERT … RETURNING id` and returns the new row's id.
+    /// Runs an `INSERT` of one row and returns the new row's id.
+    ///
+    /// Write it without a `RETURNING` clause: the id is SQLite's last inserted rowid (the statement's own row, not
+    /// one its triggers inserted). SQLite runs an insert with `RETURNING` as it runs one with a trigger, and inside
+    /// a transaction that takes a statement journal: a copy of every page the insert touches, kept to undo that
+    /// statement alone. A message insert cost 18.6 µs with `RETURNING id` and 8.5 µs without (Python's sqlite3 on
+    /// this project's schema), and the demo data's start-up spent about a tenth of its instructions on those copies.
+    /// - Throws: ``SQLiteError`` from SQLite, or `SQLITE_MISUSE` when the statement inserted no row, or several.
     public func insert(_ sql: String, _ values: [any SQLiteBindable] = []) throws -> Int {
-        guard let id = try queryOne(sql, values, { $0.int(0) }) else {
-            throw SQLiteError(code: SQLITE_MISUSE, message: "the insert returned no id", sql: sql)
+        let inserted = try execute(sql, values)
+        guard inserted == 1 else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "the insert added \(inserted) rows, not one", sql: sql)
         }
-        return id
+        return Int(sqlite3_last_insert_rowid(handle))
     }
 
     /// Runs a query and maps every row.

@@ -75,16 +75,33 @@ private func temporaryPath() -> String {
                 == .some(nil))
     }
 
-    @Test("an insert returns the new row's id; an enumeration column is read by its raw value, or refused")
+    @Test(
+        "an insert returns its own row's id, not one its trigger inserted; an enumeration column is read by its raw value, or refused"
+    )
     func insertsAndEnumerations() throws {
         enum Size: Int {
             case small = 1
             case large = 2
         }
-        let connection = try Connection.open(path: ":memory:", migrations: migrations)
-        let first = try connection.insert("INSERT INTO items (name, size) VALUES (?, ?) RETURNING id", ["a", 2])
-        let second = try connection.insert("INSERT INTO items (name, size) VALUES (?, ?) RETURNING id", ["b", 7])
+        let connection = try Connection.open(
+            path: ":memory:",
+            migrations: migrations + [
+                """
+                CREATE TABLE log (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL) STRICT;
+                INSERT INTO log (id, item_id) VALUES (1000, 0);
+                CREATE TRIGGER log_items AFTER INSERT ON items BEGIN
+                    INSERT INTO log (item_id) VALUES (new.id);
+                END;
+                """
+            ])
+        let first = try connection.insert("INSERT INTO items (name, size) VALUES (?, ?)", ["a", 2])
+        let second = try connection.insert("INSERT INTO items (name, size) VALUES (?, ?)", ["b", 7])
+        #expect(first == 1)
         #expect(second == first + 1)
+        #expect(
+            try connection.query("SELECT id, item_id FROM log WHERE item_id > 0") { [$0.int(0), $0.int(1)] } == [
+                [1001, 1], [1002, 2],
+            ])
         let size = { (id: Int) in
             try connection.queryOne("SELECT size FROM items WHERE id = ?", [id]) { try $0.int("size", as: Size.self) }
         }
@@ -95,7 +112,7 @@ private func temporaryPath() -> String {
             (error as? SQLiteError)?.message == "size 7 is no Size"
         }
         #expect(throws: SQLiteError.self) {
-            try connection.insert("INSERT INTO items (name) SELECT name FROM items WHERE 0 RETURNING id")
+            try connection.insert("INSERT INTO items (name) SELECT name FROM items WHERE 0")
         }
     }
 

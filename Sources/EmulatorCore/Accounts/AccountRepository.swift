@@ -25,7 +25,7 @@ struct AccountRepository {
 
     /// Inserts an account and returns its id.
     func insert(name: String) throws -> Int {
-        try connection.insert("INSERT INTO accounts (name) VALUES (?) RETURNING id", [name])
+        try connection.insert("INSERT INTO accounts (name) VALUES (?)", [name])
     }
 
     /// Renames an account.

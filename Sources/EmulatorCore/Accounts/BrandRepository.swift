@@ -26,7 +26,7 @@ struct BrandRepository {
     /// Inserts a brand and returns its id.
     func insert(accountID: Int, name: String, hostLabel: String, url: String, isDefault: Bool) throws -> Int {
         try connection.insert(
-            "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO brands (account_id, name, host_label, url, is_default) VALUES (?, ?, ?, ?, ?)",
             [accountID, name, hostLabel, url, isDefault]
         )
     }

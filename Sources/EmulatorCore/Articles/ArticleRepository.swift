@@ -44,7 +44,7 @@ struct ArticleRepository {
         -> Int
     {
         try connection.insert(
-            "INSERT INTO topics (brand_id, name, slug, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO topics (brand_id, name, slug, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             [brandID, name, slug, createdAt.milliseconds, updatedAt.milliseconds])
     }
 
@@ -138,7 +138,7 @@ struct ArticleRepository {
             """
             INSERT INTO articles (brand_id, topic_id, author_id, title, body, slug, status, search_text, created_at,
                 updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 brandID, topicID, authorID, title, body, slug, status.rawValue, Self.searchText(title, body),

@@ -38,7 +38,7 @@ struct ChannelRepository {
         try connection.insert(
             """
             INSERT INTO channels (brand_id, name, slug, email, channel_type, visibility, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [brandID, name, slug, email, type.rawValue, visibility, createdAt.milliseconds, createdAt.milliseconds]
         )

@@ -192,7 +192,7 @@ struct ContactRepository {
             """
             INSERT INTO contacts (account_id, external_id, name, sort_name, friendly_name, external_avatar_url,
                 created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 accountID, fields.externalID, fields.name, fields.name?.lowercased(), fields.friendlyName,
@@ -265,7 +265,7 @@ struct ContactRepository {
         let id = try connection.insert(
             """
             INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
-            VALUES (?, ?, ?, ?, ?, \(nextPosition)) RETURNING id
+            VALUES (?, ?, ?, ?, ?, \(nextPosition))
             """, [accountID, contactID, type.rawValue, identifier, matchKey])
         try touch(contactIDs: [contactID], now: now)
         return id
@@ -278,7 +278,6 @@ struct ContactRepository {
             try connection.insert(
                 """
                 INSERT INTO notes (contact_id, body, creator_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-                RETURNING id
                 """, [contactID, body, creatorID, createdAt.milliseconds, createdAt.milliseconds]
             )
         try touch(contactIDs: [contactID], now: now)

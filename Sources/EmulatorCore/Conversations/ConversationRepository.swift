@@ -463,7 +463,7 @@ struct ConversationRepository {
             """
             INSERT INTO conversations (brand_id, channel_id, slug, subject, status, author_identity_id,
                 author_staff_id, origin, hold_until, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 brandID, channel.id, slug, subject, status.rawValue, author.identityID, author.staffID,
@@ -492,7 +492,7 @@ struct ConversationRepository {
             """
             INSERT INTO messages (conversation_id, body, visibility, origin_id, sender_identity_id, sender_staff_id,
                 recipients, attachments, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 conversationID, body, visibility.rawValue, originID, sender.identityID, sender.staffID,

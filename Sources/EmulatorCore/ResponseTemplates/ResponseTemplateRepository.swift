@@ -56,7 +56,7 @@ struct ResponseTemplateRepository {
             """
             INSERT INTO response_templates (brand_id, group_id, owner_id, name, sort_name, body, search_text,
                 is_personal)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [brandID, groupID, ownerID, name, name.lowercased(), body, Self.searchText(name, body), isPersonal])
     }
@@ -90,7 +90,7 @@ struct ResponseTemplateRepository {
             return id
         }
         return try connection.insert(
-            "INSERT INTO response_template_groups (brand_id, name) VALUES (?, ?) RETURNING id", [brandID, name])
+            "INSERT INTO response_template_groups (brand_id, name) VALUES (?, ?)", [brandID, name])
     }
 
     /// The brand's templates in id order, with their owners' emails, for the fixtures format.

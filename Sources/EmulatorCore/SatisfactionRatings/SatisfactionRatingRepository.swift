@@ -59,7 +59,7 @@ struct SatisfactionRatingRepository {
         try connection.insert(
             """
             INSERT INTO satisfaction_ratings (conversation_id, rating, comment, assignee_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?)
             """,
             [conversationID, rating, comment, assigneeID, createdAt.milliseconds, updatedAt.milliseconds])
     }

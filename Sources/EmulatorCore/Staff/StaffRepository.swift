@@ -51,7 +51,7 @@ struct StaffRepository {
         try connection.insert(
             """
             INSERT INTO staff (account_id, name, email, api_token, password, role_name, is_admin, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [accountID, name, email, token, password, role, isAdmin, createdAt.milliseconds]
         )
     }

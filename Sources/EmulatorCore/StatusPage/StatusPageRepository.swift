@@ -87,7 +87,6 @@ struct StatusPageRepository {
         try connection.insert(
             """
             INSERT INTO incidents (brand_id, title, external_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-            RETURNING id
             """, [brandID, title, externalURL, createdAt.milliseconds, createdAt.milliseconds])
     }
 
@@ -101,7 +100,7 @@ struct StatusPageRepository {
     /// Adds an update to an incident.
     func insertUpdate(incidentID: Int, status: IncidentStatus, message: String, createdAt: Timestamp) throws {
         _ = try connection.insert(
-            "INSERT INTO incident_updates (incident_id, status, message, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO incident_updates (incident_id, status, message, created_at) VALUES (?, ?, ?, ?)",
             [incidentID, status.rawValue, message, createdAt.milliseconds])
     }
 
@@ -120,7 +119,7 @@ struct StatusPageRepository {
             [status.rawValue, incidentID, systemID])
         guard changed == 0 else { return }
         _ = try connection.insert(
-            "INSERT INTO incidents_systems (incident_id, system_id, status) VALUES (?, ?, ?) RETURNING id",
+            "INSERT INTO incidents_systems (incident_id, system_id, status) VALUES (?, ?, ?)",
             [incidentID, systemID, status.rawValue])
     }
 
@@ -188,7 +187,7 @@ struct StatusPageRepository {
     /// Inserts a system and returns its id.
     func insertSystem(brandID: Int, title: String, createdAt: Timestamp, updatedAt: Timestamp) throws -> Int {
         try connection.insert(
-            "INSERT INTO systems (brand_id, title, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO systems (brand_id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
             [brandID, title, createdAt.milliseconds, updatedAt.milliseconds])
     }
 }
