@@ -3,9 +3,9 @@ import JSON
 import Synchronization
 
 /// A fixtures file parsed on a thread of its own from the moment it is made, so that parsing runs beside opening
-/// the store and starting to listen instead of after them: the demo data's 200 KB take 2.5–3.5 ms to parse, a
-/// fourteenth of a start-up. The document is waited for only when it is loaded (an empty database), and an error in
-/// it is thrown then, as when it was parsed in place.
+/// the store and starting to listen instead of after them: the demo data's 200 KB take 2.5–3.5 ms to parse, and it
+/// is ready by the time the load begins. The document is waited for only when it is loaded (an empty database), and
+/// an error in it is thrown then, as when it was parsed in place.
 final class FixtureParse: Sendable {
     private let result = Mutex<Result<JSONValue, any Error>?>(nil)
     private let finished = DispatchSemaphore(value: 0)
