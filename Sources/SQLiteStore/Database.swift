@@ -17,10 +17,10 @@ public final class Database: Sendable {
     private let checkpointer: Checkpointer?
 
     /// A number that changes once a write that changed a row of a watched table (see
-    /// ``init(path:migrations:watching:)``) has finished, committed or not, and after every restore, for caches of
-    /// what those tables hold: a value read when the generation was `g` is current while the generation is `g`. Read the generation before reading the
-    /// value, so that a write in between makes the value look stale, never the other way round. Writes to other
-    /// tables leave it alone, so such a cache outlives them.
+    /// ``init(path:migrations:newDatabaseSchema:watching:)``) has finished, committed or not, and after every
+    /// restore, for caches of what those tables hold: a value read when the generation was `g` is current while the
+    /// generation is `g`. Read the generation before reading the value, so that a write in between makes the value
+    /// look stale, never the other way round. Writes to other tables leave it alone, so such a cache outlives them.
     public var watchedTablesGeneration: UInt64 { generation.load(ordering: .acquiring) }
 
     private struct ReaderPool {
