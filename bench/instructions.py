@@ -105,7 +105,8 @@ def main():
                 shown.add(name)
                 print(f"    {share:5.1f}%  {name[:110]}")
         if os.environ.get("KEEP_CALLGRIND"):
-            shutil.copyfile(dumped, os.path.join(os.environ["KEEP_CALLGRIND"], label.split()[0] + ".callgrind"))
+            name = re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")  # one file per kind: several share a first word
+            shutil.copyfile(dumped, os.path.join(os.environ["KEEP_CALLGRIND"], name + ".callgrind"))
         for path_ in files:
             os.remove(path_)
     shutil.rmtree(work)
