@@ -44,6 +44,16 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes a string whose UTF-8 bytes `body` appends to the buffer, unexamined: for text made of characters that
+    /// never need an escape (a date's digits and punctuation), written without making a string for it first.
+    public mutating func verbatimString(_ body: (inout [UInt8]) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        body(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     /// Writes an integer, or `null`.
     public mutating func int(_ value: Int?) {
         separate()

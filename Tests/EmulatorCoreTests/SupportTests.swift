@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import MicroHTTP
 import Testing
 
@@ -22,6 +23,23 @@ import Testing
             #expect(Timestamp(milliseconds: milliseconds).iso8601 == expected, "\(milliseconds)")
             #expect(Timestamp.parse(expected)?.milliseconds == milliseconds, "round trip of \(expected)")
         }
+    }
+
+    @Test(
+        "a date written into a JSON document is the quoted iso8601 text, byte for byte, out-of-range years included",
+        arguments: [
+            0, -1, 1, 86_399_999, 951_782_400_000, 4_107_542_399_999, 1_764_114_000_123, -62_200_000_000_000,
+            -62_135_596_800_001, 253_402_300_799_999, 253_402_300_800_000, 9_000_000_000_000_000,
+        ] as [Int64])
+    func writesIntoJSON(milliseconds: Int64) {
+        let date = Timestamp(milliseconds: milliseconds)
+        let written = JSONWriter.encode { writer in
+            writer.object { object in
+                object.field("at", date)
+                object.field("none", nil as Timestamp?)
+            }
+        }
+        #expect(String(decoding: written, as: UTF8.self) == "{\"at\":\"\(date.iso8601)\",\"none\":null}")
     }
 
     @Test(

@@ -26,6 +26,18 @@ import Testing
                 == #"{"name":"Bob","nickname":null,"count":3,"missing":null,"flags":[true,false,null,{},[]]}"#)
     }
 
+    @Test("a verbatim string is quoted and separated like any value, its bytes copied unexamined")
+    func verbatimStrings() {
+        let bytes = JSONWriter.encode { writer in
+            writer.array { writer in
+                writer.verbatimString { $0.append(contentsOf: "2026-12-03".utf8) }
+                writer.verbatimString { _ in }
+                writer.int(1)
+            }
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == #"["2026-12-03","",1]"#)
+    }
+
     @Test("integers are written in decimal, as Swift prints them, from the smallest to the largest")
     func integers() {
         for value in [0, 7, -1, 10, -10, 99, 100, 1_764_000_000_000, Int.max, Int.min, Int.min + 1] {

@@ -7,8 +7,8 @@ extension JSONWriter {
             writer.field("id", topic.id)
             writer.field("name", topic.name)
             writer.field("slug", topic.slug)
-            writer.field("created_at", topic.createdAt.iso8601)
-            writer.field("updated_at", topic.updatedAt.iso8601)
+            writer.field("created_at", topic.createdAt)
+            writer.field("updated_at", topic.updatedAt)
         }
     }
 
@@ -20,8 +20,8 @@ extension JSONWriter {
             writer.field("body", article.body)
             writer.field("slug", article.slug)
             writer.field("status", article.status.rawValue)
-            writer.field("created_at", article.createdAt.iso8601)
-            writer.field("updated_at", article.updatedAt.iso8601)
+            writer.field("created_at", article.createdAt)
+            writer.field("updated_at", article.updatedAt)
             writer.field("url", url)
             writer.key("author")
             writer.author(.staff(article.author))

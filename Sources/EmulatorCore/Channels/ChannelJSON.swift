@@ -10,7 +10,7 @@ extension JSONWriter {
     mutating func channel(_ channel: ChannelRecord) {
         object { writer in
             writer.channelFields(channel, detailed: true)
-            writer.field("updated_at", channel.updatedAt.iso8601)
+            writer.field("updated_at", channel.updatedAt)
             writer.key("brand")
             writer.object { writer in
                 writer.field("name", channel.brandName)
@@ -28,6 +28,6 @@ extension JSONWriter {
         field("channel", channel.type.rawValue)
         guard detailed else { return }
         field("visibility", channel.visibility)
-        field("created_at", channel.createdAt.iso8601)
+        field("created_at", channel.createdAt)
     }
 }

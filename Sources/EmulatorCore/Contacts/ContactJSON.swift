@@ -19,8 +19,8 @@ extension JSONWriter {
             writer.value(.object(contact.data))
             writer.key("notes")
             writer.notes(contact.notes)
-            writer.field("created_at", contact.createdAt.iso8601)
-            writer.field("updated_at", contact.updatedAt.iso8601)
+            writer.field("created_at", contact.createdAt)
+            writer.field("updated_at", contact.updatedAt)
         }
     }
 
@@ -28,8 +28,8 @@ extension JSONWriter {
         object { writer in
             writer.field("id", note.id)
             writer.field("note", note.body)
-            writer.field("created_at", note.createdAt.iso8601)
-            writer.field("updated_at", note.updatedAt.iso8601)
+            writer.field("created_at", note.createdAt)
+            writer.field("updated_at", note.updatedAt)
             writer.key("creator")
             writer.object { writer in
                 writer.field("name", note.creatorName)

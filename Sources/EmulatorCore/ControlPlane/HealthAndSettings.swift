@@ -98,7 +98,7 @@ struct HealthAndSettings {
     private static func renderClock(_ clock: EmulatorClock) -> HTTPResponse {
         JSONResponse.make { writer in
             writer.object { writer in
-                writer.field("now", clock.now().iso8601)
+                writer.field("now", clock.now())
                 writer.key("frozen")
                 writer.bool(clock.isFrozen)
             }

@@ -101,7 +101,7 @@ extension JSONWriter {
     mutating func journalEntry(_ entry: JournalEntry) {
         object { writer in
             writer.field("id", entry.id)
-            writer.field("time", entry.time.iso8601)
+            writer.field("time", entry.time)
             writer.field("method", entry.method)
             writer.field("path", entry.path)
             writer.key("query")

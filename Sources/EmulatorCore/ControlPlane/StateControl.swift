@@ -108,7 +108,7 @@ extension JSONWriter {
     mutating func snapshot(_ named: SnapshotStore.Named) {
         object { writer in
             writer.field("name", named.name)
-            writer.field("created_at", named.createdAt.iso8601)
+            writer.field("created_at", named.createdAt)
             writer.field("size_bytes", named.snapshot.sizeInBytes)
         }
     }

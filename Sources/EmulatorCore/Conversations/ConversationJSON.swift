@@ -8,8 +8,8 @@ extension JSONWriter {
             writer.field("subject", conversation.subject)
             writer.field("slug", conversation.slug)
             writer.field("status", conversation.status.rawValue)
-            writer.field("created_at", conversation.createdAt.iso8601)
-            writer.field("updated_at", conversation.updatedAt.iso8601)
+            writer.field("created_at", conversation.createdAt)
+            writer.field("updated_at", conversation.updatedAt)
             writer.key("tag_list")
             writer.array { writer in for tag in conversation.tags { writer.string(tag) } }
             writer.key("message")
@@ -37,7 +37,7 @@ extension JSONWriter {
             writer.key("data")
             writer.value(.object(conversation.data))
             writer.field("origin", conversation.origin)
-            writer.field("hold_until", conversation.holdUntil?.iso8601)
+            writer.field("hold_until", conversation.holdUntil)
             writer.field("perma_url", "\(permaBase)/admin/conversations/\(conversation.slug)")
             writer.field("message_count", conversation.messageCount)
         }
@@ -47,7 +47,7 @@ extension JSONWriter {
         guard let summary else { return null() }
         object { writer in
             writer.field("body", summary.body)
-            writer.field("created_at", summary.createdAt.iso8601)
+            writer.field("created_at", summary.createdAt)
         }
     }
 
@@ -88,7 +88,7 @@ extension JSONWriter {
             writer.field("visibility", message.visibility.rawValue)
             writer.field("origin", message.origin)
             writer.field("origin_id", message.originID)
-            writer.field("created_at", message.createdAt.iso8601)
+            writer.field("created_at", message.createdAt)
             writer.key("user")
             writer.object { writer in
                 switch message.sender {
@@ -121,7 +121,7 @@ extension JSONWriter {
             writer.object { writer in
                 writer.field("subject", message.conversationSubject)
                 writer.field("slug", message.conversationSlug)
-                writer.field("created_at", message.conversationCreatedAt.iso8601)
+                writer.field("created_at", message.conversationCreatedAt)
                 writer.key("category")
                 writer.category(message.channel)
             }

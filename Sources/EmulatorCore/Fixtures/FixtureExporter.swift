@@ -58,7 +58,7 @@ struct FixtureExporter {
                         writer.bool(member.isAdmin)
                         writer.key("access_reports")
                         writer.bool(member.accessReports)
-                        writer.field("created_at", member.createdAt.iso8601)
+                        writer.field("created_at", member.createdAt)
                     }
                 }
             }
@@ -91,13 +91,13 @@ struct FixtureExporter {
                     writer.object { writer in
                         writer.field("body", note.body)
                         writer.field("creator_email", note.creatorEmail)
-                        writer.field("created_at", note.createdAt.iso8601)
-                        writer.field("updated_at", note.updatedAt.iso8601)
+                        writer.field("created_at", note.createdAt)
+                        writer.field("updated_at", note.updatedAt)
                     }
                 }
             }
-            writer.field("created_at", contact.createdAt.iso8601)
-            writer.field("updated_at", contact.updatedAt.iso8601)
+            writer.field("created_at", contact.createdAt)
+            writer.field("updated_at", contact.updatedAt)
         }
     }
 
@@ -122,9 +122,9 @@ struct FixtureExporter {
             writer.key("author")
             writer.value(author)
             writer.field("assignee", conversation.assignee)
-            writer.field("hold_until", conversation.holdUntil?.iso8601)
-            writer.field("created_at", conversation.createdAt.iso8601)
-            writer.field("updated_at", conversation.updatedAt.iso8601)
+            writer.field("hold_until", conversation.holdUntil)
+            writer.field("created_at", conversation.createdAt)
+            writer.field("updated_at", conversation.updatedAt)
             writer.key("messages")
             writer.array { writer in
                 for (message, from) in zip(messages, senders) {
@@ -138,7 +138,7 @@ struct FixtureExporter {
                         writer.value((try? JSONParser.parse(Array(message.recipientsJSON.utf8))) ?? .array([]))
                         writer.key("attachments")
                         writer.value((try? JSONParser.parse(Array(message.attachmentsJSON.utf8))) ?? .array([]))
-                        writer.field("created_at", message.createdAt.iso8601)
+                        writer.field("created_at", message.createdAt)
                     }
                 }
             }
@@ -171,8 +171,8 @@ struct FixtureExporter {
         try perBrand("topics", brands, into: &writer, load: articles.allTopics(brandID:)) { writer, topic in
             writer.field("name", topic.name)
             writer.field("slug", topic.slug)
-            writer.field("created_at", topic.createdAt.iso8601)
-            writer.field("updated_at", topic.updatedAt.iso8601)
+            writer.field("created_at", topic.createdAt)
+            writer.field("updated_at", topic.updatedAt)
         }
         try perBrand("articles", brands, into: &writer, load: articles.allArticles(brandID:)) { writer, article in
             writer.field("title", article.title)
@@ -181,8 +181,8 @@ struct FixtureExporter {
             writer.field("topic", article.topic?.slug)
             writer.field("author", article.author.email)
             writer.field("slug", article.slug)
-            writer.field("created_at", article.createdAt.iso8601)
-            writer.field("updated_at", article.updatedAt.iso8601)
+            writer.field("created_at", article.createdAt)
+            writer.field("updated_at", article.updatedAt)
         }
         try perBrand(
             "response_templates", brands, into: &writer,
@@ -198,14 +198,14 @@ struct FixtureExporter {
         let statusPage = StatusPageRepository(connection: connection)
         try perBrand("systems", brands, into: &writer, load: statusPage.systems(brandID:)) { writer, system in
             writer.field("title", system.title)
-            writer.field("created_at", system.createdAt.iso8601)
-            writer.field("updated_at", system.updatedAt.iso8601)
+            writer.field("created_at", system.createdAt)
+            writer.field("updated_at", system.updatedAt)
         }
         try perBrand("incidents", brands, into: &writer, load: statusPage.allIncidents(brandID:)) { writer, incident in
             writer.field("title", incident.title)
             writer.field("external_url", incident.externalURL)
-            writer.field("created_at", incident.createdAt.iso8601)
-            writer.field("updated_at", incident.updatedAt.iso8601)
+            writer.field("created_at", incident.createdAt)
+            writer.field("updated_at", incident.updatedAt)
             writer.key("updates")
             // Oldest first, so that loading them again gives them ids in the same order.
             writer.array { writer in
@@ -213,7 +213,7 @@ struct FixtureExporter {
                     writer.object { writer in
                         writer.field("status", update.status.rawValue)
                         writer.field("message", update.message)
-                        writer.field("created_at", update.createdAt.iso8601)
+                        writer.field("created_at", update.createdAt)
                     }
                 }
             }
@@ -235,8 +235,8 @@ struct FixtureExporter {
             writer.field("rating", entry.rating.rating)
             writer.field("comment", entry.rating.comment)
             writer.field("assignee", entry.assignee)
-            writer.field("created_at", entry.rating.createdAt.iso8601)
-            writer.field("updated_at", entry.rating.updatedAt.iso8601)
+            writer.field("created_at", entry.rating.createdAt)
+            writer.field("updated_at", entry.rating.updatedAt)
         }
     }
 

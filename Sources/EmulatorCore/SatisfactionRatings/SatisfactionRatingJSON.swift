@@ -10,8 +10,8 @@ extension JSONWriter {
             writer.field("user_id", rating.userID.map(String.init))
             writer.field("assignee_id", rating.assigneeID.map(String.init))
             writer.field("conversation_id", String(rating.conversationID))
-            writer.field("created_at", rating.createdAt.iso8601)
-            writer.field("updated_at", rating.updatedAt.iso8601)
+            writer.field("created_at", rating.createdAt)
+            writer.field("updated_at", rating.updatedAt)
         }
     }
 }

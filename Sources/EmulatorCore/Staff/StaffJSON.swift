@@ -7,7 +7,7 @@ extension JSONWriter {
             writer.field("name", staff.name)
             writer.field("email", staff.email)
             writer.field("display_name", staff.displayName)
-            writer.field("created_at", staff.createdAt.iso8601)
+            writer.field("created_at", staff.createdAt)
             writer.key("role")
             writer.object { writer in
                 writer.field("name", staff.roleName)

@@ -8,8 +8,8 @@ extension JSONWriter {
             writer.field("title", incident.title)
             writer.field("account_id", incident.accountID)
             writer.field("brand_id", incident.brandID)
-            writer.field("created_at", incident.createdAt.iso8601)
-            writer.field("updated_at", incident.updatedAt.iso8601)
+            writer.field("created_at", incident.createdAt)
+            writer.field("updated_at", incident.updatedAt)
             writer.field("status", incident.status.rawValue)
             writer.field("external_url", incident.externalURL)
             writer.key("updates")
@@ -19,7 +19,7 @@ extension JSONWriter {
                         writer.field("id", String(update.id))
                         writer.field("status", update.status.rawValue)
                         writer.field("message", update.message)
-                        writer.field("created_at", update.createdAt.iso8601)
+                        writer.field("created_at", update.createdAt)
                     }
                 }
             }
@@ -48,8 +48,8 @@ extension JSONWriter {
             writer.field("title", system.title)
             writer.field("account_id", system.accountID)
             writer.field("brand_id", system.brandID)
-            writer.field("created_at", system.createdAt.iso8601)
-            writer.field("updated_at", system.updatedAt.iso8601)
+            writer.field("created_at", system.createdAt)
+            writer.field("updated_at", system.updatedAt)
             writer.field("status", system.status.rawValue)
             writer.key("active_incidents")
             writer.array { writer in for incident in system.activeIncidents { writer.incident(incident) } }

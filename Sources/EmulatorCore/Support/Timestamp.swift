@@ -1,3 +1,5 @@
+import JSON
+
 /// Milliseconds since 1970-01-01T00:00:00Z, the one time representation of the store and the wire.
 public struct Timestamp: Sendable, Hashable, Comparable {
     /// Milliseconds since the Unix epoch, UTC.
@@ -10,35 +12,48 @@ public struct Timestamp: Sendable, Hashable, Comparable {
 
     /// ISO 8601 in UTC with milliseconds, e.g. `2026-11-25T23:40:00.123Z` (spec §1.10).
     public var iso8601: String {
+        var text = [UInt8]()
+        text.reserveCapacity(24)
+        appendISO8601(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends ``iso8601``'s ASCII bytes to `text`: a response writes its dates straight into its buffer, with no
+    /// string made for each (this runs for every date of every response).
+    public func appendISO8601(to text: inout [UInt8]) {
         let days = Int64((Double(milliseconds) / 86_400_000).rounded(.down))
         let msOfDay = milliseconds - days * 86_400_000
         let (year, month, day) = Self.civilDate(fromDays: days)
-        // Written digit by digit into one buffer: this runs for every date of every response.
-        var text = [UInt8]()
-        text.reserveCapacity(24)
-        if year < 0 {
-            // As the padded decimal form always wrote it (zeros before the sign), though no input makes such a year.
+        let fourDigitYear = (0...9999).contains(year)
+        if !fourDigitYear {
+            // As the padded decimal form always wrote it (zeros before a sign), though no input makes such a year.
             let digits = Array(String(year).utf8)
             text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - digits.count)))
             text.append(contentsOf: digits)
-        } else {
-            appendDigits(UInt64(year), width: 4, to: &text)
         }
-        text.append(UInt8(ascii: "-"))
-        appendDigits(UInt64(month), width: 2, to: &text)
-        text.append(UInt8(ascii: "-"))
-        appendDigits(UInt64(day), width: 2, to: &text)
-        text.append(UInt8(ascii: "T"))
-        appendDigits(UInt64(msOfDay / 3_600_000), width: 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        appendDigits(UInt64(msOfDay / 60_000 % 60), width: 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        appendDigits(UInt64(msOfDay / 1_000 % 60), width: 2, to: &text)
-        text.append(UInt8(ascii: "."))
-        appendDigits(UInt64(msOfDay % 1_000), width: 3, to: &text)
-        text.append(UInt8(ascii: "Z"))
-        return String(decoding: text, as: UTF8.self)
+        // Filled in a fixed 24-byte buffer on the stack, then appended at once.
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { bytes in
+            Self.template.withUTF8Buffer { bytes.copyMemory(from: UnsafeRawBufferPointer($0)) }
+            func put(_ value: Int64, width: Int, at offset: Int) {
+                var rest = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            if fourDigitYear { put(year, width: 4, at: 0) }
+            put(month, width: 2, at: 5)
+            put(day, width: 2, at: 8)
+            put(msOfDay / 3_600_000, width: 2, at: 11)
+            put(msOfDay / 60_000 % 60, width: 2, at: 14)
+            put(msOfDay / 1_000 % 60, width: 2, at: 17)
+            put(msOfDay % 1_000, width: 3, at: 20)
+            text.append(contentsOf: bytes[(fourDigitYear ? 0 : 4)...])
+        }
     }
+
+    private static let template: StaticString = "0000-00-00T00:00:00.000Z"
 
     /// Parses the accepted input forms of spec §1.10: an ISO 8601 date-time with `Z`, `±hh:mm` or no offset (UTC),
     /// with or without fractional seconds (truncated to milliseconds), or a bare date `YYYY-MM-DD` (midnight UTC).
@@ -110,20 +125,6 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     }
 }
 
-/// Appends `value` in decimal, zero-padded to at least `width` digits.
-private func appendDigits(_ value: UInt64, width: Int, to text: inout [UInt8]) {
-    var divisor: UInt64 = 1
-    var count = 1
-    while count < width || value / divisor >= 10 {
-        divisor *= 10
-        count += 1
-    }
-    while divisor > 0 {
-        text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-        divisor /= 10
-    }
-}
-
 /// Reads fixed-width decimal fields from ASCII bytes.
 private struct DigitScanner {
     let bytes: [UInt8]
@@ -160,5 +161,14 @@ private struct DigitScanner {
         guard !digits.isEmpty else { return nil }
         let padded = (digits + [0, 0, 0]).prefix(3)
         return padded.reduce(0) { $0 * 10 + $1 }
+    }
+}
+
+extension JSONWriter {
+    /// Writes `key` then the date in ISO 8601 (``Timestamp/iso8601``), or `null`: digits straight into the buffer.
+    mutating func field(_ name: String, _ value: Timestamp?) {
+        key(name)
+        guard let value else { return null() }
+        verbatimString { value.appendISO8601(to: &$0) }
     }
 }
