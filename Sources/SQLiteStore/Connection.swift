@@ -22,14 +22,26 @@ public final class Connection: @unchecked Sendable {
 
     let handle: OpaquePointer
     private var statements: [String: CachedStatement] = [:]
+    /// The same entries, found again by where their SQL text's bytes live: the hot SQL is one string kept for
+    /// good (a literal or a `static let`), so its address finds the entry without hashing the text (a few hundred
+    /// bytes, hashed twice per statement before). A slot is only a guess: the text is compared before it is used.
+    private var recentByAddress = [CachedStatement?](repeating: nil, count: 64)
     private var uses: UInt64 = 0
     /// Open transactions: 0 none, 1 the outer `BEGIN IMMEDIATE`, more for nested savepoints.
     private var transactionDepth = 0
 
-    private struct CachedStatement {
+    private final class CachedStatement {
+        let sql: String
         let statement: OpaquePointer
         let columns: ColumnIndex
         var lastUse: UInt64
+
+        init(sql: String, statement: OpaquePointer, columns: ColumnIndex, lastUse: UInt64) {
+            self.sql = sql
+            self.statement = statement
+            self.columns = columns
+            self.lastUse = lastUse
+        }
     }
 
     private init(handle: OpaquePointer) { self.handle = handle }
@@ -388,28 +400,51 @@ public final class Connection: @unchecked Sendable {
 
     private func prepared(_ sql: String, _ caching: Caching) throws -> (OpaquePointer, ColumnIndex) {
         uses += 1
-        // One hash of the SQL text per use: the index both reads the entry and stamps its use.
-        if caching == .cached, let index = statements.index(forKey: sql) {
-            statements.values[index].lastUse = uses
-            let cached = statements.values[index]
+        guard caching == .cached else { return try prepare(sql, flags: 0) }
+        let slot = Self.slot(of: sql)
+        // Comparing the text is one pointer compare when it is the same string as the entry's, as it is for the
+        // fixed SQL; a different text that happens to sit at the same address is caught here.
+        if let slot, let recent = recentByAddress[slot], recent.sql == sql {
+            recent.lastUse = uses
+            return (recent.statement, recent.columns)
+        }
+        if let cached = statements[sql] {
+            cached.lastUse = uses
+            if let slot { recentByAddress[slot] = cached }
             return (cached.statement, cached.columns)
         }
-        var statement: OpaquePointer?
-        let flags = caching == .cached ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
-        let result = sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil)
-        guard result == SQLITE_OK, let statement else {
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), connection: handle, sql: sql)
-        }
-        let columns = ColumnIndex(statement: statement)
-        guard caching == .cached else { return (statement, columns) }
+        let (statement, columns) = try prepare(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
         if statements.count >= Self.statementCacheCapacity,
             let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse })
         {
             sqlite3_finalize(oldest.value.statement)
             statements[oldest.key] = nil
+            for index in recentByAddress.indices where recentByAddress[index] === oldest.value {
+                recentByAddress[index] = nil
+            }
         }
-        statements[sql] = CachedStatement(statement: statement, columns: columns, lastUse: uses)
+        let cached = CachedStatement(sql: sql, statement: statement, columns: columns, lastUse: uses)
+        statements[sql] = cached
+        if let slot { recentByAddress[slot] = cached }
         return (statement, columns)
+    }
+
+    private func prepare(_ sql: String, flags: UInt32) throws -> (OpaquePointer, ColumnIndex) {
+        var statement: OpaquePointer?
+        let result = sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil)
+        guard result == SQLITE_OK, let statement else {
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), connection: handle, sql: sql)
+        }
+        return (statement, ColumnIndex(statement: statement))
+    }
+
+    /// The slot of ``recentByAddress`` for the address of `sql`'s UTF-8 bytes; nil for a string short enough to be
+    /// stored inside its own value (its bytes have no lasting address).
+    private static func slot(of sql: String) -> Int? {
+        guard sql.utf8.count > 15,
+            let address = sql.utf8.withContiguousStorageIfAvailable({ UInt(bitPattern: $0.baseAddress) })
+        else { return nil }
+        return Int((address >> 4) % 64)
     }
 
     private func bind(_ value: SQLiteValue, at index: Int32, in statement: OpaquePointer, _ sql: String) throws {

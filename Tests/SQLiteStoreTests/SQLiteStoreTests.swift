@@ -372,6 +372,25 @@ private func temporaryPath() -> String {
             try connection.queryOne("SELECT count(*) FROM items") { $0.int(0) } == 0, "an evicted one prepares again")
     }
 
+    @Test(
+        "a cached statement is found by its text wherever the text lives: texts built anew, freed and built again run their own SQL"
+    )
+    func statementCacheByText() throws {
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        // Each text is freed after its use, so the next one (of the same length) often lands at the same address.
+        for index in 0..<2_000 {
+            let sql = "SELECT \(index % 300) AS value_long_enough_to_live_on_the_heap"
+            #expect(try connection.queryOne(sql) { $0.int(0) } == index % 300)
+        }
+        for index in 0..<50 {
+            let copy = String(decoding: Array("SELECT count(*) FROM items WHERE name <> 'x'".utf8), as: UTF8.self)
+            #expect(
+                try connection.queryOne(index % 2 == 0 ? copy : "SELECT 7 AS seven_from_a_literal_text") {
+                    $0.int(0)
+                } == (index % 2 == 0 ? 0 : 7))
+        }
+    }
+
     @Test("rows read by column name; a misspelt name or a NULL where a value is required is an error naming it")
     func columnsByName() throws {
         let connection = try Connection.open(path: ":memory:", migrations: migrations)
