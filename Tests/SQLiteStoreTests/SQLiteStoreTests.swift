@@ -278,6 +278,24 @@ private func temporaryPath() -> String {
         #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 20_000)
     }
 
+    @Test(
+        "under small writes that never pause, a checkpoint runs once the log has grown by the threshold, not after every commit"
+    )
+    func checkpointsPerThresholdOfGrowth() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try Database(path: path, migrations: migrations)
+        defer { database.close() }
+        // 20,000 commits of a short row: a table page and an index page each, 40,000 pages of log at most. Every
+        // checkpoint walks the whole log; scheduled after every commit past the threshold, 20,000 of them ran
+        // hundreds (one each time the one before had finished).
+        for index in 0..<20_000 {
+            try database.write { try $0.execute("INSERT INTO items (name) VALUES (?)", ["item \(index)"]) }
+        }
+        #expect(database.backgroundCheckpoints <= 40_000 / Int(Checkpointer.stepPages) + 10)
+        #expect(try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } == 20_000)
+    }
+
     @Test("reads of a file database run on their own connections and see every committed write, never a half one")
     func parallelReads() async throws {
         let path = temporaryPath()
