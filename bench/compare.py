@@ -21,7 +21,8 @@ import run as bench  # noqa: E402  (the runner's helpers: wrk, wait_for, the see
 ROOT = bench.ROOT
 WORK = bench.WORK
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-# BENCH_ONLY=<text>: only the rows whose label contains it (to look again at one figure).
+# BENCH_ONLY=<text>: only the rows whose label contains it, printed, BENCHMARKS.md left as it is (to look again at one
+# figure without replacing the whole comparison by that one row).
 PORTS = {"base": 18311, "head": 18312}
 DEMO_AUTH = "Basic " + __import__("base64").b64encode(b"demo@example.com:demo-token").decode()
 
@@ -165,6 +166,8 @@ def main():
                      f"{before_p99:.2f} | {after_p99:.2f} |")
     section = "\n".join(lines) + "\n"
     print(section)
+    if os.environ.get("BENCH_ONLY"):
+        return
     path = os.path.join(ROOT, "BENCHMARKS.md")
     document = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
     document = bench.replace_section(document, "Before and after", section)
