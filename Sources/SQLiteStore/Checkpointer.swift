@@ -20,9 +20,10 @@ import Synchronization
 /// Between those, a checkpoint waits for the log to grow by ``stepPages`` again. Every checkpoint walks the whole
 /// log to find each page's newest copy, and one scheduled after every commit past the threshold (as before) walked
 /// 2,500 pages on average to copy about 13: 104 checkpoints for 300 `POST /contacts`, 175,000 instructions a
-/// request on this thread, a third of all the emulator spent on them (callgrind). The step is half the threshold
-/// rather than all of it so that the writer's catch-up, which copies what the last background one left, stays short
-/// (a whole threshold's step tripled the p99 of `POST /contacts` at one connection).
+/// request on this thread, a third of all the emulator spent on them (callgrind). The step is half the threshold:
+/// a whole threshold measured as many writes a second but a worse p99 for `POST /contacts` at one connection
+/// (4.5–12 ms against 3–9 in alternating runs). `make bench-compare` still measured that p99 higher than with a
+/// checkpoint after every commit, at more writes a second; BENCHMARKS.md has the figures.
 final class Checkpointer: Sendable {
     /// SQLite's own default threshold, in pages.
     static let thresholdPages: Int32 = 1_000
