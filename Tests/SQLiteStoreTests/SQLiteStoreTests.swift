@@ -279,16 +279,16 @@ private func temporaryPath() -> String {
     }
 
     @Test(
-        "under small writes that never pause, a checkpoint runs once the log has grown by the threshold, not after every commit"
+        "under small writes that never pause, a checkpoint runs once the log has grown by a step, not after every commit"
     )
     func checkpointsPerThresholdOfGrowth() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let database = try Database(path: path, migrations: migrations)
         defer { database.close() }
-        // 20,000 commits of a short row: a table page and an index page each, 40,000 pages of log at most. Every
-        // checkpoint walks the whole log; scheduled after every commit past the threshold, 20,000 of them ran
-        // hundreds (one each time the one before had finished).
+        // 20,000 commits of a short row: a table page and an index page each, about 40,000 pages of log. Every
+        // checkpoint walks the whole log; scheduled after every commit past the threshold, 20,000 commits ran 279
+        // of them (one each time the one before had finished).
         for index in 0..<20_000 {
             try database.write { try $0.execute("INSERT INTO items (name) VALUES (?)", ["item \(index)"]) }
         }
