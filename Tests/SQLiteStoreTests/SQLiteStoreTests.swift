@@ -281,7 +281,7 @@ private func temporaryPath() -> String {
     @Test(
         "under small writes that never pause, a checkpoint runs once the log has grown by a step, not after every commit"
     )
-    func checkpointsPerThresholdOfGrowth() throws {
+    func checkpointsPerStepOfGrowth() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let database = try Database(path: path, migrations: migrations)
