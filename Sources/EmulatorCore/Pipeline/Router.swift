@@ -187,7 +187,13 @@ enum RequestPath {
     /// The decoded segments after `prefix`, or nil when a segment is not valid percent-encoded UTF-8.
     static func decodedSegments(_ raw: ArraySlice<Substring>) -> [String]? {
         var rest = Array(raw)
-        if let last = rest.last, last.hasSuffix(".json") { rest[rest.count - 1] = last.dropLast(5) }
+        // The bytes first: only a segment whose UTF-8 ends in `.json` can end in those characters, and comparing
+        // characters (as `hasSuffix` does, grapheme by grapheme) costs more than the bytes.
+        if let last = rest.last, last.utf8.count >= 5, last.utf8.suffix(5).elementsEqual(".json".utf8),
+            last.hasSuffix(".json")
+        {
+            rest[rest.count - 1] = last.dropLast(5)
+        }
         var decoded: [String] = []
         decoded.reserveCapacity(rest.count)
         for segment in rest {
