@@ -12,16 +12,16 @@ public enum PercentDecoding {
     }
 
     private static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool) -> String? {
+        func needsDecoding(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "%") || (plusIsSpace && byte == UInt8(ascii: "+"))
+        }
         // Most segments hold no escape: looked at in place (a string's bytes are contiguous) and copied as they are,
         // with no byte array made first. The closure's buffer is a concrete type, so the scan is specialized.
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }
-        }
-        if plain == true { return String(text) }
+        let plain =
+            text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: needsDecoding) }
+            ?? !text.utf8.contains(where: needsDecoding)
+        if plain { return String(text) }
         let utf8 = Array(text.utf8)
-        if !utf8.contains(UInt8(ascii: "%")) && !(plusIsSpace && utf8.contains(UInt8(ascii: "+"))) {
-            return String(text)
-        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         var index = 0
