@@ -314,9 +314,9 @@ public final class Connection: @unchecked Sendable {
     public func query<T>(
         _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ map: (Row) throws -> T
     ) throws -> [T] {
-        try withStatement(sql, values, caching) { statement, columns in
+        try withStatement(sql, values, caching) { statement, row in
             var rows: [T] = []
-            while try step(statement, sql) { rows.append(try map(Row(statement: statement, columns: columns))) }
+            while try step(statement, sql) { rows.append(try map(row)) }
             return rows
         }
     }
@@ -326,8 +326,8 @@ public final class Connection: @unchecked Sendable {
     public func scan(
         _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ body: (Row) throws -> Bool
     ) throws {
-        try withStatement(sql, values, caching) { statement, columns in
-            while try step(statement, sql), try body(Row(statement: statement, columns: columns)) {}
+        try withStatement(sql, values, caching) { statement, row in
+            while try step(statement, sql), try body(row) {}
         }
     }
 
@@ -335,8 +335,8 @@ public final class Connection: @unchecked Sendable {
     public func queryOne<T>(
         _ sql: String, _ values: [any SQLiteBindable] = [], caching: Caching = .cached, _ map: (Row) throws -> T
     ) throws -> T? {
-        try withStatement(sql, values, caching) { statement, columns in
-            try step(statement, sql) ? try map(Row(statement: statement, columns: columns)) : nil
+        try withStatement(sql, values, caching) { statement, row in
+            try step(statement, sql) ? try map(row) : nil
         }
     }
 
@@ -381,7 +381,7 @@ public final class Connection: @unchecked Sendable {
 
     private func withStatement<T>(
         _ sql: String, _ values: [any SQLiteBindable], _ caching: Caching = .cached,
-        _ body: (OpaquePointer, ColumnIndex) throws -> T
+        _ body: (OpaquePointer, Row) throws -> T
     ) throws -> T {
         let (statement, columns) = try prepared(sql, caching)
         defer {
@@ -395,7 +395,12 @@ public final class Connection: @unchecked Sendable {
         for (index, value) in values.enumerated() {
             try bind(value.sqliteValue, at: Int32(index + 1), in: statement, sql)
         }
-        return try body(statement, columns)
+        // One `Row` serves every step: it reads whichever row the statement is on. Its cursor lives on this stack
+        // frame, which outlives every use of the row (a row is valid only inside the closure that receives it).
+        var nextColumn: Int32 = 0
+        return try withUnsafeMutablePointer(to: &nextColumn) { cursor in
+            try body(statement, Row(statement: statement, columns: columns, nextColumn: cursor))
+        }
     }
 
     private func prepared(_ sql: String, _ caching: Caching) throws -> (OpaquePointer, ColumnIndex) {

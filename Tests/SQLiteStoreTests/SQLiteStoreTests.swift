@@ -430,6 +430,24 @@ private func temporaryPath() -> String {
             (error as? SQLiteError)?.message == "column size is NULL"
         }
     }
+
+    @Test("a column name finds its column in any reading order, and a repeated name finds the first of its columns")
+    func columnsByNameInAnyOrder() throws {
+        let connection = try Connection.open(path: ":memory:", migrations: migrations)
+        try connection.execute("INSERT INTO items (name, size) VALUES ('a', 1), ('b', 2)")
+        let backwards = try connection.query("SELECT id, name, size FROM items ORDER BY id") { row in
+            [try row.string("size"), try row.string("name"), try row.string("id"), try row.string("name")]
+        }
+        #expect(backwards == [["1", "a", "1", "a"], ["2", "b", "2", "b"]])
+        // Reading `size` leaves the next column, the second `name`, as the first place looked: the answer is still
+        // the first `name`.
+        let repeated = try connection.query(
+            "SELECT size, name, size * 10 AS size, 'other' AS name FROM items ORDER BY id"
+        ) { row in
+            [try row.string("size"), try row.string("name"), try row.string("size"), try row.string("name")]
+        }
+        #expect(repeated == [["1", "a", "1", "a"], ["2", "b", "2", "b"]])
+    }
 }
 
 /// Copies for resets and snapshots live in scratch files, not in memory, and never outlive their process.
