@@ -71,6 +71,25 @@ enum OrderExample {
         }
     }
 
+    @Test("perma_url keeps the Host as sent; https on Re:amaze's host names in any letter case, with or without a port")
+    func permaURLScheme() async throws {
+        try await withEmulator { emulator in
+            _ = try await OrderExample.seed(emulator)
+            let expected = [
+                "ACME.Reamaze.IO:8443": "https://ACME.Reamaze.IO:8443",
+                "acme.REAMAZE.com": "https://acme.REAMAZE.com",
+                "acme.reamaze.io.localhost": "http://acme.reamaze.io.localhost",
+                "acme.localhost:9": "http://acme.localhost:9",
+            ]
+            for (host, base) in expected {
+                let conversation = try await emulator.client(host: host).get("/conversations/order-1001-is-late")
+                #expect(
+                    try conversation.object()["perma_url"] as? String
+                        == "\(base)/admin/conversations/order-1001-is-late", "Host: \(host)")
+            }
+        }
+    }
+
     @Test("PUT /conversations answers the spec's example after Jane's reply (§5.7)")
     func specUpdate() async throws {
         try await withEmulator { emulator in
