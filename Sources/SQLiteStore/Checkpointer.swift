@@ -23,7 +23,9 @@ import Synchronization
 /// request on this thread, a third of all the emulator spent on them (callgrind). The step is half the threshold:
 /// a whole threshold measured as many writes a second but a worse p99 for `POST /contacts` at one connection
 /// (4.5–12 ms against 3–9 in alternating runs). `make bench-compare` still measured that p99 higher than with a
-/// checkpoint after every commit, at more writes a second; BENCHMARKS.md has the figures.
+/// checkpoint after every commit, at more writes a second; but wrk's p99 counts each rare stall many times over
+/// (its correction for coordinated omission): timed one by one, every write over 8 ms was a search-index merge,
+/// and the writer's catch-ups took 3–4 ms. BENCHMARKS.md has the figures.
 final class Checkpointer: Sendable {
     /// SQLite's own default threshold, in pages.
     static let thresholdPages: Int32 = 1_000
