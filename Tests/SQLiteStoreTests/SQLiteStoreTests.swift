@@ -439,8 +439,8 @@ private func temporaryPath() -> String {
             [try row.string("size"), try row.string("name"), try row.string("id"), try row.string("name")]
         }
         #expect(backwards == [["1", "a", "1", "a"], ["2", "b", "2", "b"]])
-        // Reading `size` leaves the next column, the second `name`, as the first place looked: the answer is still
-        // the first `name`.
+        // A read leaves the column after it as the first place the next one looks: after `name` that is the second
+        // `size`. The answer is still the first `size`, and the first `name` after it.
         let repeated = try connection.query(
             "SELECT size, name, size * 10 AS size, 'other' AS name FROM items ORDER BY id"
         ) { row in
