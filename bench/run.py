@@ -61,19 +61,23 @@ def lua(name, body):
 def wrk(port, script, connections, seconds=SECONDS):
     threads = 1 if connections == 1 else 2
     output = run_wrk(port, script, threads, connections, seconds)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return {"rate": rate, "p50": percentile(output, "50"), "p99": percentile(output, "99")}
+    return {"rate": rate(output), "p50": percentile(output, "50"), "p99": percentile(output, "99")}
 
 
 def run_wrk(port, script, threads, connections, seconds):
     """wrk's output, once it is sure that requests completed and none was answered with an error."""
     output = run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
                   f"http://127.0.0.1:{port}"])
-    if float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)) == 0:
+    if rate(output) == 0:
         raise SystemExit(f"no request completed during a benchmark run of {script}:\n{output}")
     if re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         raise SystemExit(f"non-2xx answers during a benchmark run:\n{output}")
     return output
+
+
+def rate(output):
+    """The requests a second of wrk's output."""
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
 def percentile(output, label):
