@@ -60,12 +60,23 @@ public struct HTTPRequest: Sendable {
 
     /// The raw segments of a request path, as ``rawSegments`` splits them.
     public static func segments(ofRawPath rawPath: String) -> [Substring] {
-        // Split on the UTF-8 view: "/" is one byte and never inside a multi-byte character, and splitting the
-        // characters would find their boundaries for nothing (this runs for every request).
-        var segments = rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map {
-            Substring($0)
+        // One pass over the UTF-8 bytes: "/" is one byte and never inside a multi-byte character, so the segments
+        // are cut where the bytes say without finding character boundaries; and a plain loop, because the
+        // generic `split` made an array of views and a second one of substrings (this runs for every request).
+        let utf8 = rawPath.utf8
+        var segments: [Substring] = []
+        segments.reserveCapacity(8)
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                // No empty segment before the first slash.
+                if index != utf8.startIndex { segments.append(rawPath[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
         }
-        if segments.first?.isEmpty == true { segments.removeFirst() }
+        segments.append(rawPath[start..<index])
         while segments.last?.isEmpty == true { segments.removeLast() }
         return segments
     }

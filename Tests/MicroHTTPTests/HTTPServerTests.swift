@@ -66,6 +66,18 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         }
     }
 
+    @Test(
+        "a path splits at each slash, without the empty segment before the first or any after the last",
+        arguments: [
+            ("", []), ("/", []), ("//", []), ("/a", ["a"]), ("a/b", ["a", "b"]), ("/a//b/", ["a", "", "b"]),
+            ("//a", ["", "a"]), ("/a/b///", ["a", "b"]), ("/é/ü%2F/😀", ["é", "ü%2F", "😀"]),
+            // A combining mark after a slash makes one character of the two; the bytes still split there.
+            ("/a/\u{301}b", ["a", "\u{301}b"]),
+        ] as [(String, [String])])
+    func pathSegments(path: String, segments: [String]) {
+        #expect(HTTPRequest.segments(ofRawPath: path).map(String.init) == segments)
+    }
+
     @Test("bodies are accumulated across chunks and handed over whole")
     func bodyAccumulation() async throws {
         try await withServer { server in
