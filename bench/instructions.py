@@ -28,6 +28,7 @@ KINDS = [  # (label, method, path of request n, body of request n)
     ("GET /contacts/{email}", "GET", lambda n: f"/api/v1/contacts/c{n * 37 % 100000}@example.com", None),
     ("GET /contacts/{email}/identities", "GET",
      lambda n: f"/api/v1/contacts/c{n * 37 % 100000}@example.com/identities", None),
+    ("GET /contacts/{email}/notes", "GET", lambda n: f"/api/v1/contacts/c{n * 37 % 100000}@example.com/notes", None),
     ("GET /contacts?q=", "GET", lambda n: f"/api/v1/contacts?q=c{10000 + n * 37 % 90000}@", None),
     ("GET /conversations/{slug}", "GET", lambda n: f"/api/v1/conversations/year-{n * 37 % 50000}", None),
     ("POST …/identities (move)", "POST",
