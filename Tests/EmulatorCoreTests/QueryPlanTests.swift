@@ -33,4 +33,19 @@ import Testing
             #expect(!plan.contains("USE TEMP B-TREE FOR ORDER BY"), "\(plan)")
         }
     }
+
+    @Test(
+        "a conversation's newest regular message from each side is found in the conversation's message index alone",
+        arguments: ["sender_identity_id", "sender_staff_id"])
+    func conversationSummaries(sender: String) async throws {
+        try await withEmulator { emulator in
+            let plan = try Self.plan(
+                """
+                SELECT m.id FROM messages m WHERE m.conversation_id = ? AND m.\(sender) IS NOT NULL
+                AND m.visibility = 0 ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+                """, in: emulator.databasePath)
+            #expect(plan.contains("COVERING INDEX messages_by_conversation"), "\(plan)")
+            #expect(!plan.contains("USE TEMP B-TREE FOR ORDER BY"), "\(plan)")
+        }
+    }
 }

@@ -160,8 +160,6 @@ extension Schema {
             CHECK ((sender_identity_id IS NULL) <> (sender_staff_id IS NULL))
         ) STRICT;
 
-        CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at DESC, id DESC);
-
         CREATE INDEX messages_by_sender_identity ON messages(sender_identity_id);
 
         CREATE INDEX messages_by_sender_staff ON messages(sender_staff_id);
@@ -354,5 +352,8 @@ extension Schema {
             WHERE NOT EXISTS (SELECT 1 FROM contact_search_pending WHERE kind = 1 AND id = old.id);
             DELETE FROM contact_search_pending WHERE kind = 1 AND id = old.id;
         END;
+
+        CREATE INDEX messages_by_conversation
+            ON messages(conversation_id, created_at DESC, id DESC, visibility, sender_identity_id, sender_staff_id);
         """
 }

@@ -416,5 +416,13 @@ enum Schema {
             DELETE FROM contact_search_pending WHERE kind = 1 AND id = old.id;
         END;
         """,
+        // 10: a conversation's summaries (its newest regular message from each side) are found in this index alone:
+        // its entries also carry each message's visibility and senders, so finding them reads no message row only to
+        // pass over it. GET /conversations/{slug} 238,046 -> 229,882 instructions (callgrind, 50,000 conversations).
+        """
+        DROP INDEX messages_by_conversation;
+        CREATE INDEX messages_by_conversation
+            ON messages(conversation_id, created_at DESC, id DESC, visibility, sender_identity_id, sender_staff_id);
+        """,
     ]
 }
