@@ -516,8 +516,8 @@ def main():
         for label, mine, theirs in scenarios:
             for connections in (1, 32):
                 print(f"{label} at {connections} connection(s)…", flush=True)
-                result = alternate([("emulator", EMULATOR_PORT, scripts[mine]), ("ceiling", CEILING_PORT, scripts[theirs])],
-                                   connections, ROUNDS, SECONDS)
+                servers = [("emulator", EMULATOR_PORT, scripts[mine]), ("ceiling", CEILING_PORT, scripts[theirs])]
+                result = alternate(servers, connections, ROUNDS, SECONDS)
                 emulated, ceiling_result = result["emulator"], result["ceiling"]
                 rows.append((label, connections, emulated, ceiling_result, theirs))
                 if ONLY:
