@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 
@@ -20,7 +19,7 @@ import run as bench  # noqa: E402  (the runner's helpers: wrk, wait_for, the see
 
 ROOT = bench.ROOT
 WORK = bench.WORK
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = bench.ROUNDS
 # BENCH_ONLY=<text>: only the rows whose label contains it, printed, BENCHMARKS.md left as it is (to look again at one
 # figure without replacing the whole comparison by that one row).
 PORTS = {"base": 18311, "head": 18312}
@@ -86,11 +85,8 @@ def measure(scripts, scenarios, results):
             continue
         for connections in (1, 32):
             print(f"{label} at {connections} connection(s)…", flush=True)
-            runs = {"base": [], "head": []}
-            for _ in range(ROUNDS):
-                for side in ("base", "head"):
-                    runs[side].append(bench.wrk(PORTS[side], scripts[name], connections))
-            results.append((label, connections, runs))
+            servers = [(side, PORTS[side], scripts[name]) for side in ("base", "head")]
+            results.append((label, connections, bench.alternate(servers, connections, ROUNDS, bench.SECONDS)))
 
 
 def main():
@@ -157,11 +153,9 @@ def main():
         "| request | conn | before req/s | after req/s | ratio | before p99 ms | after p99 ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, connections, runs in results:
-        before = statistics.median(r["rate"] for r in runs["base"])
-        after = statistics.median(r["rate"] for r in runs["head"])
-        before_p99 = statistics.median(r["p99"] for r in runs["base"])
-        after_p99 = statistics.median(r["p99"] for r in runs["head"])
+    for label, connections, medians in results:
+        before, after = medians["base"]["rate"], medians["head"]["rate"]
+        before_p99, after_p99 = medians["base"]["p99"], medians["head"]["p99"]
         lines.append(f"| {label} | {connections} | {before:,.0f} | {after:,.0f} | {after / before:.2f}x | "
                      f"{before_p99:.2f} | {after_p99:.2f} |")
     section = "\n".join(lines) + "\n"
