@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Glibc
+import Synchronization
 
 /// Per-request state that libmicrohttpd carries in `con_cls` between the calls of one request.
 final class RequestState {
@@ -7,9 +8,9 @@ final class RequestState {
     enum Phase {
         /// Headers and body arriving; the handler has not run.
         case receiving
-        /// The handler answered before the body arrived (a refused size) with a deferred response: the rest of the
-        /// body is discarded, then the connection is parked.
-        case deferredUntilBodyEnds(HTTPResponse.Deferral)
+        /// The handler answered before the body arrived (a refused size) with a deferred or handed-over response:
+        /// the rest of the body is discarded, then the connection is parked.
+        case laterOnceBodyEnds(HTTPResponse)
         /// Parked by `MHD_suspend_connection`; the next call (after the resume) makes the response.
         case parked(@Sendable () -> HTTPResponse)
         /// A response is queued (or the connection dropped).
@@ -53,12 +54,12 @@ enum MHDCallbacks {
         switch state.phase {
         case .receiving: break
         case .answered: return .YES
-        case .deferredUntilBodyEnds(let deferral):
+        case .laterOnceBodyEnds(let response):
             if chunkSize > 0 {
                 uploadDataSize.pointee = 0
                 return .YES
             }
-            return park(server, state, connection, deferral)
+            return park(server, state, connection, response)
         case .parked(let respond):
             // Called again after the resume: the wait is over.
             return deliver(respond(), server, state, connection, bodyComplete: true)
@@ -134,28 +135,36 @@ enum MHDCallbacks {
         _ response: HTTPResponse, _ server: DaemonContext, _ state: RequestState, _ connection: OpaquePointer,
         bodyComplete: Bool
     ) -> MHD_Result {
-        if let deferral = response.deferral {
+        if response.isLater {
             // A connection may only be parked once its body has been read: after the resume libmicrohttpd would
             // hand over body data where a response is expected.
             guard bodyComplete else {
-                state.phase = .deferredUntilBodyEnds(deferral)
+                state.phase = .laterOnceBodyEnds(response)
                 return .YES
             }
-            return park(server, state, connection, deferral)
+            return park(server, state, connection, response)
         }
         state.phase = .answered
         // Answering NO makes libmicrohttpd close the connection without a response.
         return response.dropsConnection ? .NO : queue(response, on: connection)
     }
 
-    /// Suspends the connection, so that no worker thread waits for it, and resumes it when the deferral is due; the
-    /// call libmicrohttpd makes after the resume sends the response.
+    /// Suspends the connection, so that no worker thread waits for it, and resumes it when the deferral is due or
+    /// the response has been handed over; the call libmicrohttpd makes after the resume sends the response.
     private static func park(
-        _ server: DaemonContext, _ state: RequestState, _ connection: OpaquePointer, _ deferral: HTTPResponse.Deferral
+        _ server: DaemonContext, _ state: RequestState, _ connection: OpaquePointer, _ response: HTTPResponse
     ) -> MHD_Result {
-        state.phase = .parked(deferral.respond)
-        MHD_suspend_connection(connection)
-        server.parked.park(ParkedConnection(pointer: connection), milliseconds: deferral.milliseconds)
+        let parked = ParkedConnection(pointer: connection)
+        if let deferral = response.deferral {
+            state.phase = .parked(deferral.respond)
+            MHD_suspend_connection(connection)
+            server.parked.park(parked, milliseconds: deferral.milliseconds)
+        } else if let handOver = response.handOver {
+            let slot = HandedOverResponse()
+            state.phase = .parked(slot.take)
+            MHD_suspend_connection(connection)
+            server.parked.park(parked, until: handOver, store: slot.store)
+        }
         return .YES
     }
 
@@ -184,6 +193,18 @@ enum MHDCallbacks {
         // passUnretained: `box` lives on this stack frame for the whole synchronous iteration.
         _ = MHD_get_connection_values(connection, kind, collectPair, Unmanaged.passUnretained(box).toOpaque())
         return box.pairs
+    }
+}
+
+/// Where a response made on another thread waits for the resumed connection's worker to send it.
+final class HandedOverResponse: Sendable {
+    private let response = Mutex<HTTPResponse?>(nil)
+
+    @Sendable func store(_ made: HTTPResponse) { response.withLock { $0 = made } }
+
+    /// The response; only called after the resume, which follows the store.
+    @Sendable func take() -> HTTPResponse {
+        response.withLock { $0 } ?? HTTPResponse(status: 500)
     }
 }
 

@@ -7,17 +7,21 @@ struct ParkedConnection: @unchecked Sendable {
     let pointer: OpaquePointer
 }
 
-/// The suspended connections of one daemon, each with a timer that resumes it when its deferred response is due.
+/// The suspended connections of one daemon: each with a timer that resumes it when its deferred response is due, or
+/// waiting for a response made on another thread to be handed over.
 ///
-/// A parked connection holds no worker thread, so a slow answer (a latency fault) never delays other connections.
-/// libmicrohttpd forbids stopping a daemon with suspended connections, so a stop resumes them all at once
-/// (``resumeAll()``) and later parks resume immediately: while stopping, deferred responses are sent without their wait.
+/// A parked connection holds no worker thread, so a slow answer (a latency fault, a write queued behind others) never
+/// delays other connections. libmicrohttpd forbids stopping a daemon with suspended connections, so a stop resumes
+/// the timed ones all at once (``resumeAll()``) and later timed parks resume immediately: while stopping, deferred
+/// responses are sent without their wait. A handed-over response cannot be sent before it is made: the stop waits
+/// for those (``awaitingHandOver``).
 /// https://www.gnu.org/software/libmicrohttpd/manual/html_node/microhttpd_002dflow.html
 final class ParkedConnections: Sendable {
     private struct State {
         var stopping = false
         var nextTicket: UInt64 = 0
         var connections: [UInt64: ParkedConnection] = [:]
+        var awaitingHandOver = 0
     }
 
     private let state = Mutex(State())
@@ -43,7 +47,24 @@ final class ParkedConnections: Sendable {
         }
     }
 
-    /// Resumes every parked connection now, and every one parked from now on at once.
+    /// Registers a connection the caller has just suspended and resumes it once `deliver` has been called: `deliver`
+    /// stores the response (with `store`, before the resume) and may be called from any thread, once.
+    func park(
+        _ connection: ParkedConnection, until handOver: HTTPResponse.HandOver,
+        store: @escaping @Sendable (HTTPResponse) -> Void
+    ) {
+        state.withLock { $0.awaitingHandOver += 1 }
+        handOver.start { [self] response in
+            store(response)
+            MHD_resume_connection(connection.pointer)
+            state.withLock { $0.awaitingHandOver -= 1 }
+        }
+    }
+
+    /// How many connections wait for a response to be handed over.
+    var awaitingHandOver: Int { state.withLock { $0.awaitingHandOver } }
+
+    /// Resumes every connection parked for a time now, and every one parked for a time from now on at once.
     func resumeAll() {
         let all = state.withLock { state in
             state.stopping = true

@@ -366,6 +366,9 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Whether a transaction is open: SQLite ends one by itself after some errors.
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
     /// Runs `body` inside `BEGIN` … `COMMIT` (a read transaction: one consistent view for all its statements).
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN")

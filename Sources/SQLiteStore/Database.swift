@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// A database shared by many threads: one writer connection used by one thread at a time and, for a file, a pool of
@@ -15,6 +16,15 @@ public final class Database: Sendable {
     private let generation = Atomic<UInt64>(0)
     /// Runs a file database's checkpoints off the writer's path; nil for an in-memory database, which has no log.
     private let checkpointer: Checkpointer?
+    /// The thread running a group of writes (``writeTogether(_:_:)``), 0 when none: its `write` and `read` calls
+    /// run inside the group's transaction, on the writer it holds.
+    private let groupThread = Atomic<UInt>(0)
+    private let group = GroupWriter()
+
+    /// The writer while a group runs; only the group's thread (``groupThread``) reads it.
+    private final class GroupWriter: @unchecked Sendable {
+        var connection: Connection?
+    }
 
     /// A number that changes once a write that changed a row of a watched table (see
     /// ``init(path:migrations:newDatabaseSchema:watching:)``) has finished, committed or not, and after every
@@ -51,16 +61,18 @@ public final class Database: Sendable {
     /// in-memory database): every statement in it sees the same committed state, and none can write.
     /// - Throws: ``SQLiteError`` from the body (`SQLITE_READONLY` for a write), or when the database was closed.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        guard readsInParallel else {
-            return try withWriter { connection in
-                try connection.execute("PRAGMA query_only = 1")
-                defer { _ = try? connection.execute("PRAGMA query_only = 0") }
-                return try body(connection)
-            }
-        }
+        if let connection = groupConnection() { return try Self.readOnly(connection, body) }
+        guard readsInParallel else { return try withWriter { connection in try Self.readOnly(connection, body) } }
         let reader = try checkOutReader()
         defer { checkIn(reader) }
         return try reader.readTransaction { try body(reader) }
+    }
+
+    /// `body` on the writer, which it cannot write through meanwhile.
+    private static func readOnly<T>(_ connection: Connection, _ body: (Connection) throws -> T) throws -> T {
+        try connection.execute("PRAGMA query_only = 1")
+        defer { _ = try? connection.execute("PRAGMA query_only = 0") }
+        return try body(connection)
     }
 
     private func checkOutReader() throws -> Connection {
@@ -77,11 +89,72 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction; nothing it wrote stays if it throws.
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction; nothing it wrote stays if it throws. Within a group of
+    /// writes (``writeTogether(_:_:)``), on the group's thread, it runs in a savepoint of the group's transaction.
     /// - Throws: the first error `body` or the commit threw.
     @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try withWriter { connection in try connection.transaction { try body(connection) } }
+        if let connection = groupConnection() { return try connection.transaction { try body(connection) } }
+        return try withWriter { connection in try connection.transaction { try body(connection) } }
+    }
+
+    /// What became of one write of a group run by ``writeTogether(_:_:)``.
+    public enum GroupedWrite: Sendable {
+        /// Its answer stands: what it wrote is committed (or it wrote nothing, or it answered the error that ended
+        /// the transaction).
+        case kept
+        /// It ran, but what it wrote was undone with the group's transaction, for this reason.
+        case undone(any Error)
+        /// It did not run: the group's transaction could not begin. Run it alone.
+        case notRun
+    }
+
+    /// Runs `count` writes, `run(0)` to `run(count - 1)` in order on this thread, in one transaction committed once:
+    /// each `write` they call is a savepoint of it (a write that throws undoes only its own changes) and each `read`
+    /// sees what the writes before it wrote. A commit writes every page the transaction changed to the log once, so
+    /// writes committed together share the pages they both change (indexes, the tables' last pages).
+    ///
+    /// When SQLite ends the transaction by itself (it rolls back on some errors, such as a full disk), the writes
+    /// run before in the group are undone (``GroupedWrite/undone(_:)``), the write that was running keeps what it
+    /// answered, and the rest start a new transaction. Nothing else may use the database from the writes' thread
+    /// meanwhile: ``snapshot()``, ``restore(_:)`` and ``writeWithoutForeignKeyChecks(_:)`` throw there.
+    /// - Returns: each write's outcome, in order.
+    public func writeTogether(_ count: Int, _ run: (Int) -> Void) -> [GroupedWrite] {
+        var outcomes = [GroupedWrite](repeating: .notRun, count: count)
+        try? withWriter { connection in
+            var next = 0
+            while next < count {
+                let first = next
+                do {
+                    try connection.transaction {
+                        group.connection = connection
+                        groupThread.store(UInt(pthread_self()), ordering: .relaxed)
+                        defer {
+                            groupThread.store(0, ordering: .relaxed)
+                            group.connection = nil
+                        }
+                        while next < count {
+                            run(next)
+                            next += 1
+                            if !connection.isInTransaction { throw SQLiteError.transactionEnded }
+                        }
+                    }
+                    for index in first..<next { outcomes[index] = .kept }
+                } catch {
+                    if next == first { return }  // The transaction did not begin: the rest run alone.
+                    let ended = (error as? SQLiteError)?.code == SQLiteError.transactionEnded.code
+                    for index in first..<next { outcomes[index] = .undone(error) }
+                    // The write that was running when the transaction ended saw its own error and answered it.
+                    if ended { outcomes[next - 1] = .kept }
+                }
+            }
+        }
+        return outcomes
+    }
+
+    /// The writer, when this thread runs a group of writes.
+    private func groupConnection() -> Connection? {
+        groupThread.load(ordering: .relaxed) == UInt(pthread_self()) ? group.connection : nil
     }
 
     /// A consistent copy of the whole database, kept in a scratch file until released (in memory when no scratch
@@ -123,7 +196,9 @@ public final class Database: Sendable {
     /// Runs `body` on the writer under its lock. When it changed a row of a watched table, or `restoring` (a copy
     /// of pages, which no hook sees), the generation moves on once it is done, still under the lock.
     private func withWriter<T>(restoring: Bool = false, _ body: (Connection) throws -> T) throws -> T {
-        try writer.withLock { connection in
+        // The group's thread holds the lock already; taking it again would never return.
+        if groupThread.load(ordering: .relaxed) == UInt(pthread_self()) { throw SQLiteError.insideGroup }
+        return try writer.withLock { connection in
             guard let connection else { throw SQLiteError.closed }
             defer {
                 if connection.takeWatchedChange() || restoring { generation.add(1, ordering: .releasing) }

@@ -51,6 +51,14 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The database was closed (SQLITE_MISUSE): the emulator is stopping.
     static let closed = SQLiteError(code: SQLITE_MISUSE, message: "database is closed", sql: nil)
 
+    /// SQLite ended a group's transaction by itself (SQLITE_ABORT): the writes run in it before were undone.
+    static let transactionEnded = SQLiteError(
+        code: SQLITE_ABORT, message: "the transaction was rolled back by an earlier error", sql: nil)
+
+    /// A call that takes the writer for itself, made from inside a group of writes (SQLITE_MISUSE).
+    static let insideGroup = SQLiteError(
+        code: SQLITE_MISUSE, message: "not available inside a group of writes", sql: nil)
+
     init(code: Int32, message: String, sql: String?) {
         self.code = code
         self.message = message

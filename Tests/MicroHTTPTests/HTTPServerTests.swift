@@ -23,10 +23,11 @@ private func echo(_ request: HTTPRequest) -> HTTPResponse {
 }
 
 private func withServer<T>(
-    maxBodyBytes: Int = 1 << 20, handler: @escaping HTTPHandler = echo, _ body: (HTTPServer) async throws -> T
+    maxBodyBytes: Int = 1 << 20, threadCount: Int = 2, handler: @escaping HTTPHandler = echo,
+    _ body: (HTTPServer) async throws -> T
 ) async throws -> T {
     let server = try HTTPServer(
-        configuration: .init(host: "127.0.0.1", port: 0, threadCount: 2, maxBodyBytes: maxBodyBytes),
+        configuration: .init(host: "127.0.0.1", port: 0, threadCount: threadCount, maxBodyBytes: maxBodyBytes),
         handler: handler)
     defer { server.stop() }
     return try await body(server)
@@ -130,6 +131,54 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         let reply = try await inFlight.value
         #expect(reply.hasSuffix("slow"))
         #expect(throws: (any Error).self) { try sendRaw(port: port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n") }
+    }
+
+    /// A handler whose `/later` answer is made on another thread after `milliseconds`; every other path at once.
+    private static func handingOver(after milliseconds: Int, started: DispatchSemaphore? = nil) -> HTTPHandler {
+        { request in
+            guard request.rawPath == "/later" else { return HTTPResponse(status: 200, body: Array("now".utf8)) }
+            started?.signal()
+            return .pending { deliver in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) {
+                    deliver(HTTPResponse(status: 201, body: Array("made elsewhere".utf8)))
+                }
+            }
+        }
+    }
+
+    @Test("a response handed over from another thread is sent on its connection, which then serves the next request")
+    func handedOver() async throws {
+        try await withServer(threadCount: 1, handler: Self.handingOver(after: 300)) { server in
+            let port = server.port
+            let waiting = Task.detached {
+                try sendRaw(
+                    port: port,
+                    "GET /later HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            // The one worker thread is free while the first connection waits for its answer.
+            let meanwhile = try sendRaw(port: port, "GET /other HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            #expect(meanwhile.hasSuffix("now"))
+            let reply = try await waiting.value
+            #expect(reply.hasPrefix("HTTP/1.1 201"))
+            #expect(reply.contains("made elsewhere"))
+            #expect(reply.hasSuffix("now"))
+        }
+    }
+
+    @Test("stop waits for a response still to be handed over, and sends it")
+    func stopWaitsForHandOver() async throws {
+        let started = DispatchSemaphore(value: 0)
+        let server = try HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threadCount: 2),
+            handler: Self.handingOver(after: 300, started: started))
+        let port = server.port
+        let inFlight = Task.detached {
+            try sendRaw(port: port, "GET /later HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        }
+        await Task.detached { started.wait() }.value
+        server.stop()
+        #expect(try await inFlight.value.hasSuffix("made elsewhere"))
     }
 
     @Test("a port in use is a clear start error")

@@ -50,7 +50,8 @@ public final class Emulator: Sendable {
                 + SatisfactionRatingRoutes.routes + StatusPageRoutes.routes + ReportRoutes.routes)
         // The order in which a client meets the API's checks (spec §1.8): head size, readiness, route and method,
         // authentication and brand, scripted faults, the rate limit, the access_reports permission of the routes that
-        // need it, the body size, the JSON body, the handler.
+        // need it, the body size, the JSON body, the handler (a write that arrives while another runs waits in the
+        // write queue, and runs in a group committed once).
         let api = Pipeline(
             apiGroup,
             before: [
@@ -63,7 +64,7 @@ public final class Emulator: Sendable {
             after: [
                 FaultInjection(faults: faults, clock: clock), RateLimiting(limiter: rateLimiter, settings: settings),
                 ReportAccess(),
-                BodySizeLimit(), JSONBody(),
+                BodySizeLimit(), JSONBody(), GroupCommit(queue: WriteQueue(database: database)),
             ])
 
         let control = Pipeline(
@@ -135,7 +136,9 @@ public final class Emulator: Sendable {
 
     /// Answers one request. Never throws and never crashes: every failure becomes a JSON error response. A latency
     /// fault answers with a deferred response (``MicroHTTP/HTTPResponse/deferral``): the rest of the request runs
-    /// when the delay is over, and no worker thread waits meanwhile.
+    /// when the delay is over, and no worker thread waits meanwhile. An API write that arrives while another runs
+    /// answers with a handed-over response (``MicroHTTP/HTTPResponse/handOver``): it runs once started, and its
+    /// answer is handed over once committed.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         router.respond(to: request, id: requestCounter.add(1, ordering: .relaxed).newValue, logger: logger)
     }

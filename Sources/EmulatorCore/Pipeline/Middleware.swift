@@ -6,7 +6,7 @@ import Synchronization
 struct RequestLogging: Middleware {
     func respond(to exchange: Exchange, next: @escaping Responder<Exchange>) throws -> HTTPResponse {
         let response = exchange.answer { try next(exchange) }
-        guard response.deferral != nil else { return Self.log(response, of: exchange) }
+        guard response.isLater else { return Self.log(response, of: exchange) }
         return response.whenAnswered { Self.log($0, of: exchange) }
     }
 
@@ -30,7 +30,7 @@ struct Journaling: Middleware {
 
     func respond(to exchange: Exchange, next: @escaping Responder<Exchange>) throws -> HTTPResponse {
         let response = exchange.answer { try next(exchange) }
-        guard response.deferral != nil else { return record(response, of: exchange) }
+        guard response.isLater else { return record(response, of: exchange) }
         return response.whenAnswered { [self] in record($0, of: exchange) }
     }
 

@@ -104,10 +104,15 @@ func chain<Context>(_ steps: [any Middleware<Context>], around endpoint: @escapi
 }
 
 extension HTTPResponse {
-    /// Runs `finish` on the answer: now, or, for a deferred answer, when it is made.
+    /// Runs `finish` on the answer: now, or, for a deferred or handed-over answer, when it is made.
     func whenAnswered(_ finish: @escaping @Sendable (HTTPResponse) -> HTTPResponse) -> HTTPResponse {
-        guard let deferral else { return finish(self) }
-        return .deferred(milliseconds: deferral.milliseconds) { deferral.respond().whenAnswered(finish) }
+        if let deferral {
+            return .deferred(milliseconds: deferral.milliseconds) { deferral.respond().whenAnswered(finish) }
+        }
+        if let handOver {
+            return .pending { deliver in handOver.start { deliver($0.whenAnswered(finish)) } }
+        }
+        return finish(self)
     }
 }
 
