@@ -72,8 +72,8 @@ def build(revision):
 
 
 def start(binary, port, arguments):
-    process = subprocess.Popen([binary, "--port", str(port), "--log-level", "error"] + arguments,
-                               stdout=subprocess.DEVNULL)
+    process = bench.serving(port, subprocess.Popen([binary, "--port", str(port), "--log-level", "error"] + arguments,
+                                                   stdout=subprocess.DEVNULL))
     bench.wait_for(port, "/__emulator/health")
     return process
 

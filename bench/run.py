@@ -67,14 +67,53 @@ def wrk(port, script, connections, seconds=SECONDS):
 
 
 def run_wrk(port, script, threads, connections, seconds):
-    """wrk's output, once it is sure that requests completed and none was answered with an error."""
+    """wrk's output, once it is sure that requests completed and none was answered with an error, and once the
+    server has finished the requests wrk left it (``settle``)."""
     output = run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
                   f"http://127.0.0.1:{port}"])
+    settle(port)
     if rate(output) == 0:
         raise SystemExit(f"no request completed during a benchmark run of {script}:\n{output}")
     if re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         raise SystemExit(f"non-2xx answers during a benchmark run:\n{output}")
     return output
+
+
+# The benchmarked servers by port, for `settle`.
+SERVERS = {}
+
+
+def serving(port, process):
+    """Registers the server process listening on `port`; returns it."""
+    SERVERS[port] = process
+    return process
+
+
+def settle(port, quiet=0.1, limit=120):
+    """Waits until the server on `port` uses no CPU for `quiet` seconds (at most `limit` seconds).
+
+    wrk stops at the end of its run with a request in flight on every connection, and a server goes on computing
+    answers no one reads: after 2 s of the message page at 32 connections the emulator computed for 2 s more, on
+    both cores. Without this wait that work ran in the next run, against the other server, and the rows after the
+    slow ones (the writes after the message page) measured both servers on a busy machine."""
+    process = SERVERS.get(port)
+    if process is None or process.poll() is not None:
+        return
+    deadline = time.monotonic() + limit
+    used = cpu_ticks(process.pid)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = cpu_ticks(process.pid)
+        if now == used:
+            return
+        used = now
+
+
+def cpu_ticks(pid):
+    """User and system clock ticks a process has used, all its threads together."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def rate(output):
@@ -305,7 +344,8 @@ def alternate(servers, connections, rounds=3, seconds=3):
 
 
 def start_emulator(binary, port, database, *extra):
-    process = subprocess.Popen(emulator_command(binary, port, database, *extra), stdout=subprocess.DEVNULL)
+    process = serving(port, subprocess.Popen(emulator_command(binary, port, database, *extra),
+                                             stdout=subprocess.DEVNULL))
     wait_for(port, "/__emulator/health")
     return process
 
@@ -504,9 +544,10 @@ def main():
     if not ONLY:
         startup_ms, idle_demo_kib = startup_with_demo(binary)
         keys_bytes, keys_ms, state_bytes, state_ms = large_bodies(binary)
-    emulator = subprocess.Popen(emulator_command(binary, EMULATOR_PORT, database), stdout=subprocess.DEVNULL)
-    ceiling_process = subprocess.Popen([ceiling, str(CEILING_PORT), ceiling_database, pages],
-                                       stdout=subprocess.DEVNULL)
+    emulator = serving(EMULATOR_PORT, subprocess.Popen(emulator_command(binary, EMULATOR_PORT, database),
+                                                       stdout=subprocess.DEVNULL))
+    ceiling_process = serving(CEILING_PORT, subprocess.Popen([ceiling, str(CEILING_PORT), ceiling_database, pages],
+                                                             stdout=subprocess.DEVNULL))
     try:
         wait_for(EMULATOR_PORT, "/__emulator/health")
         wait_for(CEILING_PORT, "/read?email=c1@example.com")
