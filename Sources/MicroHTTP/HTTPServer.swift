@@ -136,7 +136,7 @@ public final class HTTPServer: Sendable {
         context.parked.resumeAll()
         // A response made elsewhere is waited for however long it takes to be made (a queued write: milliseconds),
         // then sent within the grace period like any other.
-        while context.parked.awaitingHandOver > 0 { usleep(1_000) }
+        context.parked.waitForHandOvers()
         // Idle keep-alive connections are not waited for: only requests whose handler has not completed.
         var waited = 0
         while context.requestsInFlight.load(ordering: .acquiring) > 0 && waited < gracePeriodMilliseconds {

@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -160,6 +161,9 @@ enum MHDCallbacks {
             MHD_suspend_connection(connection)
             server.parked.park(parked, milliseconds: deferral.milliseconds)
         } else if let handOver = response.handOver {
+            guard server.parked.admitHandOver() else {
+                return deliver(HandedOverResponse.waitingFor(handOver), server, state, connection, bodyComplete: true)
+            }
             let slot = HandedOverResponse()
             state.phase = .parked(slot.take)
             MHD_suspend_connection(connection)
@@ -205,6 +209,19 @@ final class HandedOverResponse: Sendable {
     /// The response; only called after the resume, which follows the store.
     @Sendable func take() -> HTTPResponse {
         response.withLock { $0 } ?? HTTPResponse(status: 500)
+    }
+
+    /// The response `handOver` makes, waited for on this thread (while the server stops, when no connection may be
+    /// parked).
+    static func waitingFor(_ handOver: HTTPResponse.HandOver) -> HTTPResponse {
+        let slot = HandedOverResponse()
+        let made = DispatchSemaphore(value: 0)
+        handOver.start { response in
+            slot.store(response)
+            made.signal()
+        }
+        made.wait()
+        return slot.take()
     }
 }
 

@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Dispatch
+import Glibc
 import Synchronization
 
 /// A connection libmicrohttpd keeps valid while it is suspended; only ``ParkedConnections`` resumes it, once.
@@ -14,7 +15,8 @@ struct ParkedConnection: @unchecked Sendable {
 /// delays other connections. libmicrohttpd forbids stopping a daemon with suspended connections, so a stop resumes
 /// the timed ones all at once (``resumeAll()``) and later timed parks resume immediately: while stopping, deferred
 /// responses are sent without their wait. A handed-over response cannot be sent before it is made: the stop waits
-/// for those (``awaitingHandOver``).
+/// for those parked before it began (``waitForHandOvers()``), and from then on a worker waits for its hand-over itself
+/// rather than parking the connection.
 /// https://www.gnu.org/software/libmicrohttpd/manual/html_node/microhttpd_002dflow.html
 final class ParkedConnections: Sendable {
     private struct State {
@@ -47,13 +49,25 @@ final class ParkedConnections: Sendable {
         }
     }
 
-    /// Registers a connection the caller has just suspended and resumes it once `deliver` has been called: `deliver`
-    /// stores the response (with `store`, before the resume) and may be called from any thread, once.
+    /// Counts a connection about to be parked for a hand-over, unless the server is stopping: then it returns false
+    /// and the caller must not suspend the connection (libmicrohttpd may be stopping its threads), but wait for the
+    /// response on its own thread (``HandedOverResponse/waitingFor(_:)``). Call before suspending; then
+    /// ``park(_:until:store:)``.
+    func admitHandOver() -> Bool {
+        state.withLock { state in
+            if state.stopping { return false }
+            state.awaitingHandOver += 1
+            return true
+        }
+    }
+
+    /// Starts a hand-over for a connection admitted (``admitHandOver()``) and just suspended, and resumes it once
+    /// `deliver` has been called: `deliver` stores the response (with `store`, before the resume) and may be called
+    /// from any thread, once.
     func park(
         _ connection: ParkedConnection, until handOver: HTTPResponse.HandOver,
         store: @escaping @Sendable (HTTPResponse) -> Void
     ) {
-        state.withLock { $0.awaitingHandOver += 1 }
         handOver.start { [self] response in
             store(response)
             MHD_resume_connection(connection.pointer)
@@ -61,8 +75,11 @@ final class ParkedConnections: Sendable {
         }
     }
 
-    /// How many connections wait for a response to be handed over.
-    var awaitingHandOver: Int { state.withLock { $0.awaitingHandOver } }
+    /// Returns once no connection waits for a response to be handed over. Call after ``resumeAll()``, which stops
+    /// new ones from being admitted.
+    func waitForHandOvers() {
+        while state.withLock({ $0.awaitingHandOver }) > 0 { usleep(1_000) }
+    }
 
     /// Resumes every connection parked for a time now, and every one parked for a time from now on at once.
     func resumeAll() {

@@ -181,6 +181,32 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         #expect(try await inFlight.value.hasSuffix("made elsewhere"))
     }
 
+    @Test("a hand-over asked for once a stop without grace has begun is waited for by its worker, not parked")
+    func handOverDuringStop() async throws {
+        // libmicrohttpd aborts the process when stopped with a suspended connection.
+        let (started, delivered) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        let server = try HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threadCount: 1),
+            handler: { _ in
+                started.signal()
+                usleep(300_000)  // The stop begins meanwhile.
+                return .pending { deliver in
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) {
+                        delivered.signal()
+                        deliver(HTTPResponse(status: 201, body: Array("made elsewhere".utf8)))
+                    }
+                }
+            })
+        let port = server.port
+        let inFlight = Task.detached {
+            try? sendRaw(port: port, "GET /later HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        }
+        await Task.detached { started.wait() }.value
+        await Task.detached { server.stop(gracePeriodMilliseconds: 0) }.value
+        #expect(delivered.wait(timeout: .now()) == .success, "the stop returned after the worker had its answer")
+        _ = await inFlight.value  // Without a grace period the answer may not be sent.
+    }
+
     @Test("a port in use is a clear start error")
     func portInUse() async throws {
         try await withServer { server in
