@@ -181,20 +181,24 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         #expect(try await inFlight.value.hasSuffix("made elsewhere"))
     }
 
-    @Test("a hand-over asked for once a stop without grace has begun is waited for by its worker, not parked")
-    func handOverDuringStop() async throws {
+    @Test(
+        "an answer for later asked for once a stop without grace has begun is made by its worker, not parked",
+        arguments: ["deferred", "handed over"])
+    func laterDuringStop(kind: String) async throws {
         // libmicrohttpd aborts the process when stopped with a suspended connection.
-        let (started, delivered) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        let (started, made) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
         let server = try HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, threadCount: 1),
             handler: { _ in
                 started.signal()
                 usleep(300_000)  // The stop begins meanwhile.
+                let answer = { @Sendable in
+                    made.signal()
+                    return HTTPResponse(status: 201, body: Array("made later".utf8))
+                }
+                guard kind == "handed over" else { return .deferred(milliseconds: 100, answer) }
                 return .pending { deliver in
-                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) {
-                        delivered.signal()
-                        deliver(HTTPResponse(status: 201, body: Array("made elsewhere".utf8)))
-                    }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { deliver(answer()) }
                 }
             })
         let port = server.port
@@ -203,7 +207,7 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         }
         await Task.detached { started.wait() }.value
         await Task.detached { server.stop(gracePeriodMilliseconds: 0) }.value
-        #expect(delivered.wait(timeout: .now()) == .success, "the stop returned after the worker had its answer")
+        #expect(made.wait(timeout: .now()) == .success, "the stop returned after the worker had its answer")
         _ = await inFlight.value  // Without a grace period the answer may not be sent.
     }
 
