@@ -197,7 +197,7 @@ public final class Database: Sendable {
     /// of pages, which no hook sees), the generation moves on once it is done, still under the lock.
     private func withWriter<T>(restoring: Bool = false, _ body: (Connection) throws -> T) throws -> T {
         // The group's thread holds the lock already; taking it again would never return.
-        if groupThread.load(ordering: .relaxed) == UInt(pthread_self()) { throw SQLiteError.insideGroup }
+        if groupConnection() != nil { throw SQLiteError.insideGroup }
         return try writer.withLock { connection in
             guard let connection else { throw SQLiteError.closed }
             defer {

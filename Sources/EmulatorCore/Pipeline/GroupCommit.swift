@@ -20,8 +20,10 @@ struct GroupCommit: Middleware {
     let queue: WriteQueue
 
     func respond(to context: RequestContext, next: @escaping Responder<RequestContext>) throws -> HTTPResponse {
-        let method = context.exchange.request.method
-        guard method != "GET", method != "HEAD" else { return try next(context) }
+        // The route was found (RouteFound), so the method is one of HTTPMethod's.
+        guard HTTPMethod(rawValue: context.exchange.request.method)?.onlyReads == false else {
+            return try next(context)
+        }
         return try queue.run(context.exchange) { try next(context) }
     }
 }

@@ -7,6 +7,9 @@ enum HTTPMethod: String, Sendable, CaseIterable {
     case post = "POST"
     case put = "PUT"
     case delete = "DELETE"
+
+    /// Whether a request of this method only reads (GET, HEAD): every other may write.
+    var onlyReads: Bool { self == .get || self == .head }
 }
 
 /// The named path parameters a route captured, e.g. `identifier` in `contacts/:identifier`, percent-decoded.
