@@ -25,12 +25,16 @@ struct ContactRepository {
     }
 
     /// The contact with its identities, data and notes (`notes` empty unless `withNotes`: a conversation's author and
-    /// a message's sender do not show them, and lists of those would load every author's notes for nothing).
-    func load(contactID: Int, withNotes: Bool = true) throws -> ContactRecord? {
+    /// a message's sender do not show them, and lists of those would load every author's notes for nothing). A
+    /// caller that knows the contact has no data (one it has just created without any) passes `withData: false`
+    /// and spares the read.
+    func load(contactID: Int, withNotes: Bool = true, withData: Bool = true) throws -> ContactRecord? {
         guard
             var contact = try connection.queryOne(Self.contactByID, [contactID], Self.row)
         else { return nil }
-        contact.data = try CustomDataRepository(connection: connection, owner: .contact).load(contact.id)
+        if withData {
+            contact.data = try CustomDataRepository(connection: connection, owner: .contact).load(contact.id)
+        }
         contact.identities = try identities(contactID: contact.id)
         if withNotes { contact.notes = try notes(contactID: contact.id) }
         return contact
@@ -248,9 +252,14 @@ struct ContactRepository {
     /// Attaches an identity to a contact, moving it from another contact of the account if one holds it (§3.4).
     ///
     /// Conversations and messages point at the identity, so moving it is one row update whatever the history's size.
+    /// The contacts it changes get `updated_at` = `now`. A caller that inserted the contact in the same write, with
+    /// `updated_at` = `now` already, passes `touching: false` to leave out that update for a new identity (it would
+    /// change nothing); a moved identity still touches both contacts.
     /// - Returns: the identity's id.
     @discardableResult
-    func attach(accountID: Int, contactID: Int, identity: IdentityKey, now: Timestamp) throws -> Int {
+    func attach(accountID: Int, contactID: Int, identity: IdentityKey, now: Timestamp, touching: Bool = true) throws
+        -> Int
+    {
         let (type, identifier, matchKey) = (identity.type, identity.identifier, identity.matchKey)
         // The newest position of all: the identity becomes the contact's newest (§3.3, §3.4).
         let nextPosition = "(SELECT coalesce(max(attached_seq), 0) + 1 FROM identities)"
@@ -267,20 +276,23 @@ struct ContactRepository {
             INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
             VALUES (?, ?, ?, ?, ?, \(nextPosition))
             """, [accountID, contactID, type.rawValue, identifier, matchKey])
-        try touch(contactIDs: [contactID], now: now)
+        if touching { try touch(contactIDs: [contactID], now: now) }
         return id
     }
 
-    /// Adds a note and returns its id.
+    /// Adds a note and returns its id; the contact gets `updated_at` = `now` but for `touching: false` (as for
+    /// ``attach(accountID:contactID:identity:now:touching:)``).
     @discardableResult
-    func insertNote(contactID: Int, body: String, creatorID: Int, createdAt: Timestamp, now: Timestamp) throws -> Int {
+    func insertNote(
+        contactID: Int, body: String, creatorID: Int, createdAt: Timestamp, now: Timestamp, touching: Bool = true
+    ) throws -> Int {
         let id =
             try connection.insert(
                 """
                 INSERT INTO notes (contact_id, body, creator_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
                 """, [contactID, body, creatorID, createdAt.milliseconds, createdAt.milliseconds]
             )
-        try touch(contactIDs: [contactID], now: now)
+        if touching { try touch(contactIDs: [contactID], now: now) }
         return id
     }
 

@@ -31,17 +31,21 @@ enum ContactRoutes {
             precheck: { _ = try NewContact(body: context.body, lookups: BodyOnly()) }, target: { _ in },
             input: { connection, _ in try NewContact(body: context.body, lookups: context.lookups(connection)) }
         ) { connection, _, input in
+            // The contact is inserted with `updated_at` = now: what follows need not touch it, and the answer need
+            // not read data or notes the body did not give.
             let repository = ContactRepository(connection: connection)
             let id = try repository.insertContact(accountID: context.accountID, fields: input.fields, now: context.now)
             for identity in input.identities {
-                try repository.attach(accountID: context.accountID, contactID: id, identity: identity, now: context.now)
+                try repository.attach(
+                    accountID: context.accountID, contactID: id, identity: identity, now: context.now, touching: false)
             }
             if let data = input.data { _ = try repository.mergeData(contactID: id, changes: data) }
             for note in input.notes {
                 try repository.insertNote(
-                    contactID: id, body: note, creatorID: context.staff.id, createdAt: context.now, now: context.now)
+                    contactID: id, body: note, creatorID: context.staff.id, createdAt: context.now, now: context.now,
+                    touching: false)
             }
-            return try repository.load(contactID: id)
+            return try repository.load(contactID: id, withNotes: !input.notes.isEmpty, withData: input.data != nil)
         }
         guard let contact else { throw APIError.internalError }
         return JSONResponse.make { $0.contact(contact) }
