@@ -7,6 +7,9 @@ import SQLiteStore
 /// identity's current owner: re-association needs no change here (ARCHITECTURE.md, "The data model's one idea").
 struct ConversationRepository {
     let connection: Connection
+    /// Channels and staff users kept between requests: given for a read transaction only (a write may have changed
+    /// them itself), nil to read them from the store.
+    var shown: ShownRecords?
 
     var contacts: ContactRepository { ContactRepository(connection: connection) }
 
@@ -139,11 +142,10 @@ struct ConversationRepository {
             let row = try connection.queryOne(
                 "\(Self.conversationSelect) WHERE c.id = ?", [conversationID], ConversationRow.init(row:))
         else { return nil }
-        let staff = StaffRepository(connection: connection)
         return row.record(
-            channel: try ChannelRepository(connection: connection).channel(id: row.channelID),
+            channel: try channel(id: row.channelID),
             author: try sender(contactID: row.authorContactID, staffID: row.authorStaffID),
-            assignee: try row.assigneeID.flatMap { try staff.staff(id: $0) }, tags: try tags(conversationID: row.id),
+            assignee: try row.assigneeID.flatMap { try staff(id: $0) }, tags: try tags(conversationID: row.id),
             data: try CustomDataRepository(connection: connection, owner: .conversation).load(row.id))
     }
 
@@ -203,10 +205,20 @@ struct ConversationRepository {
         if let contactID, let contact = try contacts.load(contactID: contactID, withNotes: false) {
             return .contact(contact)
         }
-        if let staffID, let staff = try StaffRepository(connection: connection).staff(id: staffID) {
-            return .staff(staff)
-        }
+        if let staffID, let staff = try staff(id: staffID) { return .staff(staff) }
         return nil
+    }
+
+    /// A channel by id, kept (``shown``) or read.
+    private func channel(id: Int) throws -> ChannelRecord? {
+        let read = { try ChannelRepository(connection: connection).channel(id: id) }
+        return try shown.map { try $0.channel(id, read) } ?? read()
+    }
+
+    /// A staff user by id, kept (``shown``) or read.
+    private func staff(id: Int) throws -> StaffRecord? {
+        let read = { try StaffRepository(connection: connection).staff(id: id) }
+        return try shown.map { try $0.staff(id, read) } ?? read()
     }
 
     /// The conversation's tags in the order given.
@@ -277,7 +289,7 @@ struct ConversationRepository {
         guard let row = try connection.queryOne("\(Self.messageSelect) WHERE m.id = ?", [id], MessageRow.init(row:))
         else { return nil }
         return try row.record(
-            channel: try ChannelRepository(connection: connection).channel(id: row.channelID),
+            channel: try channel(id: row.channelID),
             sender: try sender(contactID: row.senderContactID, staffID: row.senderStaffID)
         ) { try recipientName($0, accountID: accountID) }
     }

@@ -54,7 +54,7 @@ enum ConversationRoutes {
     static func show(_ context: RequestContext) throws -> HTTPResponse {
         let base = context.permaBase
         return try context.show({ connection in
-            try ConversationRepository(connection: connection).load(
+            try ConversationRepository(connection: connection, shown: context.shownRecords).load(
                 conversationID: try conversationID(context, connection))
         }) { $0.conversation($1, permaBase: base) }
     }

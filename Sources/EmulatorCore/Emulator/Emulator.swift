@@ -30,7 +30,7 @@ public final class Emulator: Sendable {
         do {
             database = try Database(
                 path: configuration.databasePath, migrations: Schema.migrations, newDatabaseSchema: Schema.current,
-                watching: CredentialCache.sourceTables)
+                watching: CredentialCache.sourceTables.union(ShownRecordCache.sourceTables))
         } catch let error as SQLiteError {
             throw DatabaseOpenError(path: configuration.databasePath, reason: error.message)
         }
@@ -59,7 +59,8 @@ public final class Emulator: Sendable {
                 ReadinessGate(readiness: readiness), RouteFound(),
             ],
             context: Authentication(
-                database: database, settings: settings, clock: clock, cache: CredentialCache()
+                database: database, settings: settings, clock: clock, cache: CredentialCache(),
+                shownRecords: ShownRecordCache()
             ).context(for:),
             after: [
                 FaultInjection(faults: faults, clock: clock), RateLimiting(limiter: rateLimiter, settings: settings),

@@ -11,26 +11,31 @@ struct Authentication: Sendable {
     let settings: RuntimeSettings
     let clock: EmulatorClock
     let cache: CredentialCache
+    let shownRecords: ShownRecordCache
 
     func context(for exchange: Exchange) throws -> RequestContext {
         let request = exchange.request
+        // Read before any of the request's reads begins, as both caches require.
+        let generation = database.watchedTablesGeneration
         let (staff, brand) = try refusingAs(settings.values.authFailureStatus) {
-            try authenticate(authorization: request.header("Authorization"), host: request.header("Host")) {
-                exchange.accountID = $0
-            }
+            try authenticate(
+                authorization: request.header("Authorization"), host: request.header("Host"), generation: generation
+            ) { exchange.accountID = $0 }
         }
-        return RequestContext(exchange: exchange, staff: staff, brand: brand, database: database, now: clock.now())
+        return RequestContext(
+            exchange: exchange, staff: staff, brand: brand, database: database,
+            shownRecords: ShownRecords(cache: shownRecords, database: database, generation: generation),
+            now: clock.now())
     }
 
     /// The staff user and brand of these headers: from the cache while no staff user, brand or account has changed
     /// since they were read (the token still compared), else from one read of the store. `identified` gets the
     /// account as soon as the login is known, so that a refusal of the brand is journaled under it.
-    private func authenticate(authorization: String?, host: String?, identified: (Int) -> Void) throws -> (
-        StaffUser, Brand
-    ) {
+    private func authenticate(
+        authorization: String?, host: String?, generation: UInt64, identified: (Int) -> Void
+    ) throws -> (StaffUser, Brand) {
         guard let authorization else { throw APIError.unauthorized }
         let key = CredentialCache.key(authorization: authorization, host: host)
-        let generation = database.watchedTablesGeneration
         let known = cache.lookUp(key, generation: generation)
         if let (credentials, cached) = known, let cached {
             guard Authenticator.constantTimeEquals(cached.token, credentials.token) else {

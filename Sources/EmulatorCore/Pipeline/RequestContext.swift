@@ -12,6 +12,8 @@ struct RequestContext: PipelineContext {
     let brand: Brand
     /// The store.
     let database: Database
+    /// Channels and staff users kept between requests, for this request's read transactions (never its writes).
+    let shownRecords: ShownRecords
     /// The time of this request, from the injected clock; a request held by a latency fault takes the time it is
     /// let through.
     var now: Timestamp
