@@ -138,10 +138,21 @@ struct ConversationRepository {
 
     /// The conversation with its author, assignee, channel, tags, data and message summaries.
     func load(conversationID: Int) throws -> ConversationRecord? {
-        guard
-            let row = try connection.queryOne(
-                "\(Self.conversationSelect) WHERE c.id = ?", [conversationID], ConversationRow.init(row:))
-        else { return nil }
+        try load(row: try connection.queryOne(Self.conversationByID, [conversationID], ConversationRow.init(row:)))
+    }
+
+    /// The brand's conversation with this slug, as ``load(conversationID:)`` gives it: found by the statement that
+    /// reads its row.
+    func load(brandID: Int, slug: String) throws -> ConversationRecord? {
+        try load(row: try connection.queryOne(Self.conversationBySlug, [brandID, slug], ConversationRow.init(row:)))
+    }
+
+    private static let conversationByID = "\(conversationSelect) WHERE c.id = ?"
+    private static let conversationBySlug = "\(conversationSelect) WHERE c.brand_id = ? AND c.slug = ?"
+
+    /// A conversation row with the rest of its record.
+    private func load(row: ConversationRow?) throws -> ConversationRecord? {
+        guard let row else { return nil }
         return row.record(
             channel: try channel(id: row.channelID),
             author: try sender(contactID: row.authorContactID, staffID: row.authorStaffID),

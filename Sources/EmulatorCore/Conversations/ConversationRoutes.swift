@@ -54,8 +54,16 @@ enum ConversationRoutes {
     static func show(_ context: RequestContext) throws -> HTTPResponse {
         let base = context.permaBase
         return try context.show({ connection in
-            try ConversationRepository(connection: connection, shown: context.shownRecords).load(
-                conversationID: try conversationID(context, connection))
+            let repository = ConversationRepository(connection: connection, shown: context.shownRecords)
+            // A slug, the usual key, is looked up by the statement that reads the row; anything else is resolved
+            // first (the slug is then looked up again: a number may be an internal id).
+            if context.parameters.string("id_type") == nil,
+                let conversation = try repository.load(
+                    brandID: context.brand.id, slug: try context.pathParameters.require("slug"))
+            {
+                return conversation
+            }
+            return try repository.load(conversationID: try conversationID(context, connection))
         }) { $0.conversation($1, permaBase: base) }
     }
 
