@@ -261,24 +261,27 @@ struct ContactRepository {
         -> Int
     {
         let (type, identifier, matchKey) = (identity.type, identity.identifier, identity.matchKey)
-        // The newest position of all: the identity becomes the contact's newest (§3.3, §3.4).
-        let nextPosition = "(SELECT coalesce(max(attached_seq), 0) + 1 FROM identities)"
         if let owner = try identityOwner(accountID: accountID, type: type, matchKey: matchKey) {
             if owner.contactID == contactID { return owner.identityID }
-            try connection.execute(
-                "UPDATE identities SET contact_id = ?, attached_seq = \(nextPosition) WHERE id = ?",
-                [contactID, owner.identityID])
+            try connection.execute(Self.moveIdentity, [contactID, owner.identityID])
             try touch(contactIDs: [owner.contactID, contactID], now: now)
             return owner.identityID
         }
         let id = try connection.insert(
-            """
-            INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
-            VALUES (?, ?, ?, ?, ?, \(nextPosition))
-            """, [accountID, contactID, type.rawValue, identifier, matchKey])
+            Self.insertIdentity, [accountID, contactID, type.rawValue, identifier, matchKey])
         if touching { try touch(contactIDs: [contactID], now: now) }
         return id
     }
+
+    // The SQL of every identity move and attachment, made once (a statement is found fastest by its text's address).
+    // An attached identity takes the newest position of all: it becomes its contact's newest (§3.3, §3.4).
+    private static let nextPosition = "(SELECT coalesce(max(attached_seq), 0) + 1 FROM identities)"
+    private static let moveIdentity =
+        "UPDATE identities SET contact_id = ?, attached_seq = \(nextPosition) WHERE id = ?"
+    private static let insertIdentity = """
+        INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
+        VALUES (?, ?, ?, ?, ?, \(nextPosition))
+        """
 
     /// Adds a note and returns its id; the contact gets `updated_at` = `now` but for `touching: false` (as for
     /// ``attach(accountID:contactID:identity:now:touching:)``).
