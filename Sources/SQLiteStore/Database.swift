@@ -58,7 +58,9 @@ public final class Database: Sendable {
     public var backgroundCheckpoints: Int { checkpointer?.completedCount ?? 0 }
 
     /// Runs `body` in one read transaction on a read-only connection (the writer in `query_only` mode, for an
-    /// in-memory database): every statement in it sees the same committed state, and none can write.
+    /// in-memory database): every statement in it sees the same committed state, and none can write. On the thread
+    /// of a group of writes (``writeTogether(_:_:)``) it runs on the group's writer, `query_only` too, and sees what
+    /// the group's earlier writes wrote, not yet committed.
     /// - Throws: ``SQLiteError`` from the body (`SQLITE_READONLY` for a write), or when the database was closed.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
         if let connection = groupConnection() { return try Self.readOnly(connection, body) }
