@@ -23,6 +23,7 @@ ROUNDS = bench.ROUNDS
 # BENCH_ONLY=<text>: only the rows whose label contains it, printed, BENCHMARKS.md left as it is (to look again at one
 # figure without replacing the whole comparison by that one row).
 PORTS = {"base": 18311, "head": 18312}
+BASE_SOURCE = os.path.join(WORK, "base-src")  # BASE's worktree
 DEMO_AUTH = "Basic " + __import__("base64").b64encode(b"demo@example.com:demo-token").decode()
 
 DEMO_HEADERS = f'wrk.headers["Authorization"] = "{DEMO_AUTH}"\nwrk.headers["Host"] = "demo.localhost"\n'
@@ -58,7 +59,7 @@ DEMO = [  # on the demo data
 
 def build(revision):
     """The release binary of `revision`, built in a worktree of its own (kept, so a second run rebuilds nothing)."""
-    source = os.path.join(WORK, "base-src")
+    source = BASE_SOURCE
     wanted = bench.run(["git", "rev-parse", revision], cwd=ROOT).strip()
     present = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True).stdout.strip() \
         if os.path.exists(source) else ""
@@ -98,14 +99,17 @@ def main():
     print(f"building {base_commit} and this tree (release)…", flush=True)
     binaries = {"base": build(revision), "head": bench.release_binary()}
 
-    # The seeded database, made once by this tree's binary and copied for each side.
+    # The seeded database, made once by BASE's binary from BASE's seed and copied for each side: this tree's binary
+    # migrates its copy when it opens it, as an upgrade would. (Made by this tree's binary, a schema change would
+    # have had BASE run on a schema it does not know: a dropped index made its moves scan every identity.)
     seeded = os.path.join(WORK, "compare-seed.sqlite")
     bench.remove_database(seeded)
-    migrate = start(binaries["head"], PORTS["head"], ["--database", seeded, "--login", "bench@example.com",
+    migrate = start(binaries["base"], PORTS["base"], ["--database", seeded, "--login", "bench@example.com",
                                                       "--token", "bench-token", "--brand", "bench"])
     migrate.terminate()
     migrate.wait()
-    bench.run(["sqlite3", seeded], input=open(os.path.join(ROOT, "bench", "seed.sql")).read())
+    base_seed = os.path.join(BASE_SOURCE, "bench", "seed.sql")
+    bench.run(["sqlite3", seeded], input=open(base_seed).read())
     scripts = {name: bench.lua(name, body) for name, body in bench.SCRIPTS.items()}
     scripts["contact_page"] = bench.lua("contact_page", bench.HEADERS + 'request = function()\n'
                                         '  return wrk.format("GET", "/api/v1/contacts?page=" .. math.random(1, 3000))'

@@ -193,6 +193,39 @@ import Testing
         }
     }
 
+    @Test("a moved identity becomes its new contact's newest, older than the identities it joins or not")
+    func movedIdentityIsNewest() async throws {
+        try await withEmulator(fixtures: TestFixtures.reassociation) { emulator in
+            // bob@ was attached first of all, before Robert's two identities.
+            let moved = try await emulator.client.post(
+                "/contacts/robert@example.com/identities",
+                #"{"identity": {"type": "email", "identifier": "bob@example.com"}}"#)
+            #expect(
+                moved.text
+                    == #"{"identities":[{"type":"email","identifier":"robert@example.com"},{"type":"mobile","identifier":"+12223334444"},{"type":"email","identifier":"bob@example.com"}]}"#
+            )
+            _ = try await emulator.client.post(
+                "/contacts/+12223334444/identities?identifier_type=mobile",
+                #"{"identity": {"type": "twitter", "identifier": "robert"}}"#)
+            // A new contact's identities start again at the first position; robert@ joins after its email.
+            _ = try await emulator.client.post("/contacts", #"{"contact": {"name": "Carol", "email": "carol@x.io"}}"#)
+            let joined = try await emulator.client.post(
+                "/contacts/carol@x.io/identities",
+                #"{"identity": {"type": "email", "identifier": "robert@example.com"}}"#)
+            #expect(
+                joined.text
+                    == #"{"identities":[{"type":"email","identifier":"carol@x.io"},{"type":"email","identifier":"robert@example.com"}]}"#
+            )
+            let back = try await emulator.client.post(
+                "/contacts/bob@example.com/identities",
+                #"{"identity": {"type": "email", "identifier": "robert@example.com"}}"#)
+            #expect(
+                back.text
+                    == #"{"identities":[{"type":"mobile","identifier":"+12223334444"},{"type":"email","identifier":"bob@example.com"},{"type":"twitter","identifier":"robert"},{"type":"email","identifier":"robert@example.com"}]}"#
+            )
+        }
+    }
+
     @Test("a contact whose last identity moved away is still listed but no longer addressable")
     func contactWithoutIdentities() async throws {
         try await withEmulator { emulator in

@@ -304,6 +304,7 @@ import Testing
             // Take the store back to schema version 6: no response times, no report indexes (nor what came later).
             let probe = try StoreProbe(path: first.databasePath)
             try probe.restoreSingleSearchIndex()
+            try probe.restoreIdentityPositionIndex()
             try probe.connection.executeScript(
                 """
                 DROP INDEX messages_by_created; DROP INDEX messages_timed; DROP INDEX conversations_by_brand_status;

@@ -111,6 +111,7 @@ struct SearchIndexTests {
             // Take the store back to schema version 8: one index row per contact, its name and its emails.
             let probe = try StoreProbe(path: first.databasePath)
             try probe.restoreSingleSearchIndex()
+            try probe.restoreIdentityPositionIndex()
             try probe.connection.executeScript("PRAGMA user_version = 8")
             try await withEmulator(fixtures: nil, configure: { $0.databasePath = first.databasePath }) { reopened in
                 #expect(try contactNames(try await reopened.client.get("/contacts?q=ob%20smi")) == ["Bob Smith"])

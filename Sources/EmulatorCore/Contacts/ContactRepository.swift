@@ -268,19 +268,23 @@ struct ContactRepository {
             return owner.identityID
         }
         let id = try connection.insert(
-            Self.insertIdentity, [accountID, contactID, type.rawValue, identifier, matchKey])
+            Self.insertIdentity, [contactID, accountID, type.rawValue, identifier, matchKey])
         if touching { try touch(contactIDs: [contactID], now: now) }
         return id
     }
 
     // The SQL of every identity move and attachment, made once (a statement is found fastest by its text's address).
-    // An attached identity takes the newest position of all: it becomes its contact's newest (§3.3, §3.4).
-    private static let nextPosition = "(SELECT coalesce(max(attached_seq), 0) + 1 FROM identities)"
+    // An attached identity takes the position after its new contact's others: it becomes its contact's newest
+    // (§3.3, §3.4). Positions order one contact's identities only, so the largest is looked for among that
+    // contact's (`identities_by_contact`): a position larger than every identity's needed an index of its own,
+    // which every move and attachment rewrote (migration 11).
+    private static let nextPosition =
+        "(SELECT coalesce(max(attached_seq), 0) + 1 FROM identities WHERE contact_id = ?1)"
     private static let moveIdentity =
-        "UPDATE identities SET contact_id = ?, attached_seq = \(nextPosition) WHERE id = ?"
+        "UPDATE identities SET contact_id = ?1, attached_seq = \(nextPosition) WHERE id = ?2"
     private static let insertIdentity = """
         INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
-        VALUES (?, ?, ?, ?, ?, \(nextPosition))
+        VALUES (?2, ?1, ?3, ?4, ?5, \(nextPosition))
         """
 
     /// Adds a note and returns its id; the contact gets `updated_at` = `now` but for `touching: false` (as for

@@ -86,8 +86,6 @@ extension Schema {
 
         CREATE INDEX identities_by_contact ON identities(contact_id, attached_seq);
 
-        CREATE INDEX identities_by_seq ON identities(attached_seq);
-
         CREATE TABLE notes (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,

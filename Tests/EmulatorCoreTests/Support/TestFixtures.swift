@@ -97,6 +97,12 @@ struct StoreProbe {
             """)
     }
 
+    /// Puts back the index of every identity's position that schema versions 1 to 10 kept (migration 11 drops it),
+    /// for the tests that take the store back to one of those versions.
+    func restoreIdentityPositionIndex() throws {
+        try connection.executeScript("CREATE INDEX identities_by_seq ON identities(attached_seq)")
+    }
+
     /// The internal id of the contact that holds an identity.
     func owner(_ type: String, _ identifier: String) throws -> Int? {
         try connection.queryOne(
