@@ -99,7 +99,8 @@ public final class Connection: @unchecked Sendable {
     /// Opens a connection the one way this project opens SQLite, then brings the schema up to date.
     ///
     /// Busy timeout first, write-ahead logging (verified), `synchronous=NORMAL`, foreign keys on, then every
-    /// migration whose version is above `PRAGMA user_version`.
+    /// migration whose version is above `PRAGMA user_version`; a database whose version is above the last
+    /// migration's is refused.
     /// - Parameters:
     ///   - path: a file path, or `:memory:` for a private in-memory database.
     ///   - migrations: the schema's SQL in order; migration `i` brings the schema to version `i + 1`.
@@ -110,7 +111,8 @@ public final class Connection: @unchecked Sendable {
     ///   - readOnly: open an existing database for reading only (no migrations, no journal-mode change; the
     ///     database must already be in write-ahead-logging mode): every write through it fails with
     ///     `SQLITE_READONLY`.
-    /// - Throws: ``SQLiteError`` when the file cannot be opened or a migration fails.
+    /// - Throws: ``SQLiteError`` when the file cannot be opened, a migration fails, or the database is of a newer
+    ///   schema than `migrations` make.
     public static func open(
         path: String, migrations: [String], newDatabaseSchema: String? = nil, readOnly: Bool = false
     ) throws -> Connection {
@@ -166,6 +168,15 @@ public final class Connection: @unchecked Sendable {
 
     private func migrate(_ migrations: [String], newDatabaseSchema: String?) throws {
         let current = try schemaVersion()
+        // A newer build's database (a downgrade): this build does not know what its later migrations changed, and
+        // its SQL could run slowly or wrongly against that schema (an index it relies on dropped).
+        if !migrations.isEmpty, current > migrations.count {
+            throw SQLiteError(
+                code: SQLITE_ERROR,
+                message: "its schema is version \(current), newer than this build's \(migrations.count): "
+                    + "it was written by a newer release",
+                sql: nil)
+        }
         if current == 0, !migrations.isEmpty, let newDatabaseSchema,
             try queryOne("SELECT count(*) FROM sqlite_schema", [], { $0.int(0) }) == 0
         {

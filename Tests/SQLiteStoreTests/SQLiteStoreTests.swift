@@ -57,6 +57,25 @@ private func temporaryPath() -> String {
         #expect(try reopened.query("SELECT name FROM items") { $0.string(0) } == ["kept"])
     }
 
+    @Test("a database of a newer schema than the migrations make is refused and left as it is")
+    func newerSchemaRefused() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let connection = try Connection.open(path: path, migrations: migrations)
+            try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", ["kept", 3])
+        }
+        let refusal = #expect(throws: SQLiteError.self) {
+            try Connection.open(path: path, migrations: Array(migrations.prefix(1)))
+        }
+        #expect(
+            refusal?.message == "its schema is version 2, newer than this build's 1: it was written by a newer release")
+        let reopened = try Connection.open(path: path, migrations: migrations)
+        #expect(try reopened.schemaVersion() == 2)
+        #expect(
+            try reopened.query("SELECT name, size FROM items") { [$0.string(0), String($0.int(1))] } == [["kept", "3"]])
+    }
+
     @Test(":memory: opens in memory journal mode")
     func inMemory() throws {
         let connection = try Connection.open(path: ":memory:", migrations: migrations)
