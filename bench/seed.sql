@@ -31,9 +31,13 @@ WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 999
 INSERT INTO messages (conversation_id, body, visibility, sender_identity_id, created_at)
 SELECT (SELECT id FROM conversations WHERE slug = 'heavy-history'), 'Message ' || n, 0,
        (SELECT id FROM identities WHERE match_key = 'heavy@example.com'), 1764100000000 + n FROM seq;
--- One INSERT … SELECT of every contact leaves the trigram indexes in a shape that a write a few requests later merges
--- whole (one request then writes megabytes: BENCHMARKS.md); the emulator's own bulk loads do not (SearchIndexTests).
--- Merging each index once here leaves none that a later write merges whole, as after the emulator's own loads.
+-- The search indexes: the emulator queues each new name and email and folds them in 64 at a time; SQL inserts like
+-- these leave that to the seed. One INSERT … SELECT of every name leaves the trigram indexes in a shape that a write a
+-- few requests later merges whole (one request then writes megabytes: BENCHMARKS.md); the emulator's own bulk loads
+-- do not (SearchIndexTests). Merging each index once here leaves none that a later write merges whole, as after the
+-- emulator's own loads.
+INSERT INTO contact_name_search (rowid, empty, name) SELECT id, '', sort_name FROM contacts WHERE sort_name IS NOT NULL;
+INSERT INTO email_search (rowid, empty, email) SELECT id, '', match_key FROM identities WHERE type = 'email';
 INSERT INTO contact_name_search (contact_name_search) VALUES ('optimize');
 INSERT INTO email_search (email_search) VALUES ('optimize');
 COMMIT;

@@ -105,6 +105,32 @@ struct SearchIndexTests {
         }
     }
 
+    @Test("texts wait for the index 64 at a time at most, however they come: new contacts, new emails, renames")
+    func queueStaysSmall() async throws {
+        try await withEmulator(fixtures: Self.fixtures(contacts: 100)) { emulator in
+            let probe = try StoreProbe(path: emulator.databasePath)
+            func waiting() throws -> Int {
+                try probe.connection.queryOne("SELECT count(*) FROM contact_search_pending") { $0.int(0) } ?? -1
+            }
+            #expect(try waiting() < 64, "after the fixtures")
+            for index in 0..<100 {
+                let renamed = try await emulator.client.put(
+                    "/contacts/c\(index)@example.com", #"{"contact": {"name": "Renamed \#(index)"}}"#)
+                #expect(renamed.status == 200)
+                #expect(try waiting() < 64, "after renaming contact \(index)")
+            }
+            for index in 0..<100 {
+                let attached = try await emulator.client.post(
+                    "/contacts/c\(index)@example.com/identities",
+                    #"{"identity": {"type": "email", "identifier": "second\#(index)@example.com"}}"#)
+                #expect(attached.status == 200)
+                #expect(try waiting() < 64, "after an email for contact \(index)")
+            }
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=renamed%2099")) == ["Renamed 99"])
+            #expect(try contactNames(try await emulator.client.get("/contacts?q=second7@")) == ["Renamed 7"])
+        }
+    }
+
     @Test("a database stored with the single search index of earlier versions gains the two indexes when opened")
     func migrationFromOneIndex() async throws {
         try await withEmulator(fixtures: TestFixtures.reassociation) { first in

@@ -190,34 +190,41 @@ struct ContactRepository {
 
     // MARK: Writes
 
-    /// Inserts a contact row and returns its internal id.
+    /// Inserts a contact row, queues its name for the search index, and returns its internal id.
     func insertContact(accountID: Int, fields: ContactFields, now: Timestamp) throws -> Int {
-        try connection.insert(
+        let sortName = fields.name?.lowercased()
+        let id = try connection.insert(
             """
             INSERT INTO contacts (account_id, external_id, name, sort_name, friendly_name, external_avatar_url,
                 created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                accountID, fields.externalID, fields.name, fields.name?.lowercased(), fields.friendlyName,
-                fields.externalAvatarURL, now.milliseconds, now.milliseconds,
+                accountID, fields.externalID, fields.name, sortName, fields.friendlyName, fields.externalAvatarURL,
+                now.milliseconds, now.milliseconds,
             ]
         )
+        if let sortName { try queueSearchText(.contactName, id: id, text: sortName) }
+        return id
     }
 
     /// Sets the changed fields of a contact; returns true when anything changed.
     func updateContact(contactID: Int, name: String?, friendlyName: String?, externalAvatarURL: String?) throws -> Bool
     {
-        try connection.execute(
-            """
-            UPDATE contacts SET
-                name = coalesce(?1, name), sort_name = coalesce(lower(?1), sort_name),
-                friendly_name = coalesce(?2, friendly_name),
-                external_avatar_url = coalesce(?3, external_avatar_url)
-            WHERE id = ?4 AND (
-                (?1 IS NOT NULL AND ?1 IS NOT name) OR (?2 IS NOT NULL AND ?2 IS NOT friendly_name)
-                OR (?3 IS NOT NULL AND ?3 IS NOT external_avatar_url))
-            """, [name, friendlyName, externalAvatarURL, contactID]) > 0
+        let changed =
+            try connection.execute(
+                """
+                UPDATE contacts SET
+                    name = coalesce(?1, name), sort_name = coalesce(lower(?1), sort_name),
+                    friendly_name = coalesce(?2, friendly_name),
+                    external_avatar_url = coalesce(?3, external_avatar_url)
+                WHERE id = ?4 AND (
+                    (?1 IS NOT NULL AND ?1 IS NOT name) OR (?2 IS NOT NULL AND ?2 IS NOT friendly_name)
+                    OR (?3 IS NOT NULL AND ?3 IS NOT external_avatar_url))
+                """, [name, friendlyName, externalAvatarURL, contactID]) > 0
+        // A new name was queued for the search index by the update's trigger (which took the old one out).
+        if changed, name != nil { try foldSearchTextIfFull() }
+        return changed
     }
 
     /// Merges `changes` into the contact's data (`null` removes a key); true when anything changed.
@@ -269,6 +276,7 @@ struct ContactRepository {
         }
         let id = try connection.insert(
             Self.insertIdentity, [contactID, accountID, type.rawValue, identifier, matchKey])
+        if type == .email { try queueSearchText(.email, id: id, text: matchKey) }
         if touching { try touch(contactIDs: [contactID], now: now) }
         return id
     }
@@ -286,6 +294,44 @@ struct ContactRepository {
         INSERT INTO identities (account_id, contact_id, type, identifier, match_key, attached_seq)
         VALUES (?2, ?1, ?3, ?4, ?5, \(nextPosition))
         """
+
+    // MARK: Search text
+
+    /// What a row of `contact_search_pending` holds: its `kind`.
+    private enum SearchText: Int {
+        case contactName = 0
+        case email = 1
+    }
+
+    /// How many queued texts make a fold: FTS5 writes an index segment for every statement that adds to an index, so
+    /// texts go in together (migration 9).
+    static let searchFoldSize = 64
+
+    /// Queues a new contact's name or a new email identity's address for the search indexes, and folds the queue
+    /// into them once it is full. A search reads the queue too, so a queued text is found at once.
+    ///
+    /// The program does it rather than triggers on the inserts (migration 12): such a trigger gave each contact and
+    /// identity insert a statement journal, and one that could reach an index made FTS5 join every statement of the
+    /// transaction; a `POST /contacts` ran about 6 % more instructions for them (BENCHMARKS.md). Renames and deletes
+    /// keep their triggers: they take the old text out of whichever place holds it.
+    private func queueSearchText(_ kind: SearchText, id: Int, text: String) throws {
+        try connection.execute(
+            "INSERT INTO contact_search_pending (kind, id, text) VALUES (?, ?, ?)", [kind.rawValue, id, text])
+        try foldSearchTextIfFull()
+    }
+
+    /// Moves every queued text into the search indexes once ``searchFoldSize`` wait.
+    private func foldSearchTextIfFull() throws {
+        let waiting = try connection.queryOne("SELECT count(*) FROM contact_search_pending") { $0.int(0) } ?? 0
+        guard waiting >= Self.searchFoldSize else { return }
+        try connection.execute(
+            "INSERT INTO contact_name_search (rowid, empty, name) SELECT id, '', text FROM contact_search_pending WHERE kind = 0"
+        )
+        try connection.execute(
+            "INSERT INTO email_search (rowid, empty, email) SELECT id, '', text FROM contact_search_pending WHERE kind = 1"
+        )
+        try connection.execute("DELETE FROM contact_search_pending")
+    }
 
     /// Adds a note and returns its id; the contact gets `updated_at` = `now` but for `touching: false` (as for
     /// ``attach(accountID:contactID:identity:now:touching:)``).

@@ -300,19 +300,6 @@ extension Schema {
             PRIMARY KEY (kind, id)
         ) STRICT, WITHOUT ROWID;
 
-        CREATE TRIGGER contact_search_pending_full AFTER INSERT ON contact_search_pending
-        WHEN (SELECT count(*) FROM contact_search_pending) >= 64 BEGIN
-            INSERT INTO contact_name_search (rowid, empty, name)
-            SELECT id, '', text FROM contact_search_pending WHERE kind = 0;
-            INSERT INTO email_search (rowid, empty, email)
-            SELECT id, '', text FROM contact_search_pending WHERE kind = 1;
-            DELETE FROM contact_search_pending;
-        END;
-
-        CREATE TRIGGER contact_name_search_after_insert AFTER INSERT ON contacts WHEN new.sort_name IS NOT NULL BEGIN
-            INSERT INTO contact_search_pending (kind, id, text) VALUES (0, new.id, new.sort_name);
-        END;
-
         CREATE TRIGGER contact_name_search_after_update AFTER UPDATE OF sort_name ON contacts
         WHEN old.sort_name IS NOT new.sort_name BEGIN
             INSERT INTO contact_name_search (contact_name_search, rowid, empty, name)
@@ -328,10 +315,6 @@ extension Schema {
             SELECT 'delete', old.id, '', old.sort_name
             WHERE NOT EXISTS (SELECT 1 FROM contact_search_pending WHERE kind = 0 AND id = old.id);
             DELETE FROM contact_search_pending WHERE kind = 0 AND id = old.id;
-        END;
-
-        CREATE TRIGGER email_search_after_insert AFTER INSERT ON identities WHEN new.type = 'email' BEGIN
-            INSERT INTO contact_search_pending (kind, id, text) VALUES (1, new.id, new.match_key);
         END;
 
         CREATE TRIGGER email_search_after_update AFTER UPDATE OF type, match_key ON identities

@@ -431,5 +431,16 @@ enum Schema {
         """
         DROP INDEX identities_by_seq;
         """,
+        // 12: a new contact's name and a new email identity's address are queued for the search indexes, and the
+        // queue folded into them, by the program (ContactRepository) instead of triggers. The insert triggers gave
+        // every contact and identity insert a statement journal, and the queue's trigger, which writes the indexes,
+        // made FTS5 join every statement of the transaction; together about 25,000 of a `POST /contacts`'s
+        // instructions (its SQL replayed in C under callgrind, BENCHMARKS.md). The update and delete triggers stay:
+        // a rename queues its new text, and the program folds after it.
+        """
+        DROP TRIGGER contact_name_search_after_insert;
+        DROP TRIGGER email_search_after_insert;
+        DROP TRIGGER contact_search_pending_full;
+        """,
     ]
 }

@@ -88,10 +88,9 @@ struct StoreProbe {
     func restoreSingleSearchIndex() throws {
         try connection.executeScript(
             """
-            DROP TRIGGER contact_name_search_after_insert; DROP TRIGGER contact_name_search_after_update;
-            DROP TRIGGER contact_name_search_after_delete; DROP TRIGGER email_search_after_insert;
+            DROP TRIGGER contact_name_search_after_update; DROP TRIGGER contact_name_search_after_delete;
             DROP TRIGGER email_search_after_update; DROP TRIGGER email_search_after_delete;
-            DROP TRIGGER contact_search_pending_full; DROP TABLE contact_search_pending;
+            DROP TABLE contact_search_pending;
             DROP TABLE contact_name_search; DROP TABLE email_search;
             \(Schema.migrations[1])
             """)
