@@ -305,14 +305,14 @@ struct ContactRepository {
 
     /// How many queued texts make a fold: FTS5 writes an index segment for every statement that adds to an index, so
     /// texts go in together (migration 9).
-    static let searchFoldSize = 64
+    private static let searchFoldSize = 64
 
     /// Queues a new contact's name or a new email identity's address for the search indexes, and folds the queue
     /// into them once it is full. A search reads the queue too, so a queued text is found at once.
     ///
     /// The program does it rather than triggers on the inserts (migration 12): such a trigger gave each contact and
     /// identity insert a statement journal, and one that could reach an index made FTS5 join every statement of the
-    /// transaction; a `POST /contacts` ran about 6 % more instructions for them (BENCHMARKS.md). Renames and deletes
+    /// transaction; a `POST /contacts` ran about 4.5 % more instructions for them (BENCHMARKS.md). Renames and deletes
     /// keep their triggers: they take the old text out of whichever place holds it.
     private func queueSearchText(_ kind: SearchText, id: Int, text: String) throws {
         try connection.execute(
