@@ -372,38 +372,51 @@ OVERHEAD_ROWS = [  # (label, script, connections)
 ]
 
 
-def overhead(binary, seeded, scripts):
-    """The same requests with the journal and a rate limit on (a limit never reached) and with both off."""
-    on = start_emulator(binary, 18305, copy_database(seeded, os.path.join(WORK, "overhead-on.sqlite")),
-                        "--rate-limit", "1000000000")
-    off = start_emulator(binary, 18306, copy_database(seeded, os.path.join(WORK, "overhead-off.sqlite")),
-                         "--journal-size", "0")
+SAME_ROWS = [  # (label, script, connections)
+    ("GET /contacts/{email}", "get_contact", 1),
+    ("GET /contacts/{email}", "get_contact", 32),
+]
+
+
+def two_emulators(binary, seeded, scripts, title, files, sides, scenarios, rounds, seconds):
+    """Two emulators on copies of the seeded data (WORK/<files>-<name>.sqlite), each side (name, port, extra
+    arguments), alternating over the scenarios (label, script, connections): rows of (label, connections, the first
+    side's medians, the second side's)."""
+    processes = [start_emulator(binary, port, copy_database(seeded, os.path.join(WORK, f"{files}-{name}.sqlite")),
+                                *extra) for name, port, extra in sides]
     try:
         rows = []
-        for label, script, connections in OVERHEAD_ROWS:
-            print(f"journal and rate limiter: {label} at {connections} connection(s)…", flush=True)
-            result = alternate([("on", 18305, scripts[script]), ("off", 18306, scripts[script])], connections)
-            rows.append((label, connections, result["on"], result["off"]))
+        for label, script, connections in scenarios:
+            print(f"{title}: {label} at {connections} connection(s)…", flush=True)
+            result = alternate([(name, port, scripts[script]) for name, port, _ in sides], connections, rounds, seconds)
+            rows.append((label, connections) + tuple(result[name] for name, _, _ in sides))
         return rows
     finally:
-        stop(on, off)
+        stop(*processes)
+
+
+def overhead(binary, seeded, scripts):
+    """The same requests with the journal and a rate limit on (a limit never reached) and with both off."""
+    sides = [("on", 18305, ["--rate-limit", "1000000000"]), ("off", 18306, ["--journal-size", "0"])]
+    return two_emulators(binary, seeded, scripts, "journal and rate limiter", "overhead", sides, OVERHEAD_ROWS, 3, 3)
 
 
 def same_twice(binary, seeded, scripts):
     """Two identical emulators (one binary, two copies of the seeded data) alternating exactly as a main-table row
     alternates the emulator and the ceiling: how far from 1.00x a ratio of equals lands in this run."""
-    first = start_emulator(binary, 18307, copy_database(seeded, os.path.join(WORK, "same-first.sqlite")))
-    second = start_emulator(binary, 18308, copy_database(seeded, os.path.join(WORK, "same-second.sqlite")))
-    try:
-        rows = []
-        for connections in (1, 32):
-            print(f"the same emulator twice: GET /contacts/{{email}} at {connections} connection(s)…", flush=True)
-            servers = [("first", 18307, scripts["get_contact"]), ("second", 18308, scripts["get_contact"])]
-            result = alternate(servers, connections, ROUNDS, SECONDS)
-            rows.append(("GET /contacts/{email}", connections, result["first"], result["second"]))
-        return rows
-    finally:
-        stop(first, second)
+    sides = [("first", 18307, []), ("second", 18308, [])]
+    return two_emulators(binary, seeded, scripts, "the same emulator twice", "same", sides, SAME_ROWS, ROUNDS,
+                         SECONDS)
+
+
+def pair_table(first, second, rows):
+    """The lines of a table of two emulators' rows from ``two_emulators``: each side's rate and p99, and their ratio."""
+    lines = [f"| request | conn | {first} req/s | {second} req/s | {first} / {second} | {first} p99 ms | "
+             f"{second} p99 ms |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, connections, a, b in rows:
+        lines.append(f"| {label} | {connections} | {a['rate']:,.0f} | {b['rate']:,.0f} | "
+                     f"{a['rate'] / b['rate']:.2f}x | {a['p99']:.2f} | {b['p99']:.2f} |")
+    return lines
 
 
 THREAD_COUNTS = [1, 2, 4, 8]
@@ -675,12 +688,8 @@ def main():
         "medians): how far from 1.00x a ratio of equals lands in this run. A ratio above that lies this close to a",
         "target is not settled by one run.",
         "",
-        "| request | conn | first req/s | second req/s | first / second | first p99 ms | second p99 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, connections, first, second in same_rows:
-        lines.append(f"| {label} | {connections} | {first['rate']:,.0f} | {second['rate']:,.0f} | "
-                     f"{first['rate'] / second['rate']:.2f}x | {first['p99']:.2f} | {second['p99']:.2f} |")
+    lines += pair_table("first", "second", same_rows)
     lines += [
         "",
         "## Journal and rate limiter",
@@ -688,12 +697,8 @@ def main():
         "The same requests against two emulators on copies of the seeded data, alternating, 3 runs of 3 s each (medians):",
         "one with the request journal (1,000 entries) and a rate limit that is never reached, one with both off.",
         "",
-        "| request | conn | on req/s | off req/s | on / off | on p99 ms | off p99 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, connections, on, off in overhead_rows:
-        lines.append(f"| {label} | {connections} | {on['rate']:,.0f} | {off['rate']:,.0f} | "
-                     f"{on['rate'] / off['rate']:.2f}x | {on['p99']:.2f} | {off['p99']:.2f} |")
+    lines += pair_table("on", "off", overhead_rows)
     lines += [
         "",
         "## Worker threads",
