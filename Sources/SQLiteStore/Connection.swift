@@ -22,10 +22,14 @@ public final class Connection: @unchecked Sendable {
 
     let handle: OpaquePointer
     private var statements: [String: CachedStatement] = [:]
-    /// The same entries, found again by where their SQL text's bytes live: the hot SQL is one string kept for
-    /// good (a literal or a `static let`), so its address finds the entry without hashing the text (a few hundred
-    /// bytes, hashed twice per statement before). A slot is only a guess: the text is compared before it is used.
-    private var recentByAddress = [CachedStatement?](repeating: nil, count: 64)
+    /// The same entries, found again without hashing their text (a few hundred bytes, hashed twice per statement
+    /// before): the hot SQL is one string kept for good (a literal or a `static let`), so where its bytes live
+    /// picks the slot; a text short enough to live inside its own value (`BEGIN`, `COMMIT`) has no lasting
+    /// address, so its bytes pick it. A slot is only a guess: the text is compared before it is used. 512 slots
+    /// for the hundred-odd statements of the emulator: with 64, two statements of one read could share a slot and
+    /// push each other out, and then each of them was hashed on every request.
+    private var recentStatements = [CachedStatement?](repeating: nil, count: 1 << Connection.recentSlotBits)
+    private static let recentSlotBits = 9
     private var uses: UInt64 = 0
     /// Open transactions: 0 none, 1 the outer `BEGIN IMMEDIATE`, more for nested savepoints.
     private var transactionDepth = 0
@@ -423,13 +427,13 @@ public final class Connection: @unchecked Sendable {
         let slot = Self.slot(of: sql)
         // Comparing the text is one pointer compare when it is the same string as the entry's, as it is for the
         // fixed SQL; a different text that happens to sit at the same address is caught here.
-        if let slot, let recent = recentByAddress[slot], recent.sql == sql {
+        if let recent = recentStatements[slot], recent.sql == sql {
             recent.lastUse = uses
             return (recent.statement, recent.columns)
         }
         if let cached = statements[sql] {
             cached.lastUse = uses
-            if let slot { recentByAddress[slot] = cached }
+            recentStatements[slot] = cached
             return (cached.statement, cached.columns)
         }
         let (statement, columns) = try prepare(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
@@ -438,13 +442,13 @@ public final class Connection: @unchecked Sendable {
         {
             sqlite3_finalize(oldest.value.statement)
             statements[oldest.key] = nil
-            for index in recentByAddress.indices where recentByAddress[index] === oldest.value {
-                recentByAddress[index] = nil
+            for index in recentStatements.indices where recentStatements[index] === oldest.value {
+                recentStatements[index] = nil
             }
         }
         let cached = CachedStatement(sql: sql, statement: statement, columns: columns, lastUse: uses)
         statements[sql] = cached
-        if let slot { recentByAddress[slot] = cached }
+        recentStatements[slot] = cached
         return (statement, columns)
     }
 
@@ -457,13 +461,25 @@ public final class Connection: @unchecked Sendable {
         return (statement, ColumnIndex(statement: statement))
     }
 
-    /// The slot of ``recentByAddress`` for the address of `sql`'s UTF-8 bytes; nil for a string short enough to be
-    /// stored inside its own value (its bytes have no lasting address).
-    private static func slot(of sql: String) -> Int? {
-        guard sql.utf8.count > 15,
+    /// The slot of ``recentStatements`` for `sql`: from the address of its UTF-8 bytes when they live in a buffer
+    /// of their own, from the bytes themselves for a text of 15 bytes or fewer (stored inside the `String` value).
+    private static func slot(of sql: String) -> Int {
+        let key: UInt64
+        if sql.utf8.count > 15,
             let address = sql.utf8.withContiguousStorageIfAvailable({ UInt(bitPattern: $0.baseAddress) })
-        else { return nil }
-        return Int((address >> 4) % 64)
+        {
+            key = UInt64(address)
+        } else {
+            // FNV-1a over the bytes: at most 15 of them for the SQL that gets here.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var text = sql
+            text.withUTF8 { bytes in
+                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            }
+            key = hash
+        }
+        // Fibonacci hashing: the high bits of the product mix every bit of the key, aligned addresses included.
+        return Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> (64 - recentSlotBits))
     }
 
     private func bind(_ value: SQLiteValue, at index: Int32, in statement: OpaquePointer, _ sql: String) throws {
