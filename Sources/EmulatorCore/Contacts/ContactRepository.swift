@@ -267,16 +267,28 @@ struct ContactRepository {
     func attach(accountID: Int, contactID: Int, identity: IdentityKey, now: Timestamp, touching: Bool = true) throws
         -> Int
     {
-        let (type, identifier, matchKey) = (identity.type, identity.identifier, identity.matchKey)
-        if let owner = try identityOwner(accountID: accountID, type: type, matchKey: matchKey) {
+        if let owner = try identityOwner(accountID: accountID, type: identity.type, matchKey: identity.matchKey) {
             if owner.contactID == contactID { return owner.identityID }
             try connection.execute(Self.moveIdentity, [contactID, owner.identityID])
             try touch(contactIDs: [owner.contactID, contactID], now: now)
             return owner.identityID
         }
+        return try insertIdentity(
+            accountID: accountID, contactID: contactID, identity: identity, now: now, touching: touching)
+    }
+
+    /// Gives a contact an identity that no contact of the account holds: `attach` without looking for an owner,
+    /// for a caller that has just looked in the same transaction (a new contact's body is checked against the
+    /// store before it is written). An identity held after all is refused by the table's unique key, not moved.
+    /// - Returns: the identity's id.
+    @discardableResult
+    func insertIdentity(accountID: Int, contactID: Int, identity: IdentityKey, now: Timestamp, touching: Bool = true)
+        throws -> Int
+    {
         let id = try connection.insert(
-            Self.insertIdentity, [contactID, accountID, type.rawValue, identifier, matchKey])
-        if type == .email { try queueSearchText(.email, id: id, text: matchKey) }
+            Self.insertIdentity,
+            [contactID, accountID, identity.type.rawValue, identity.identifier, identity.matchKey])
+        if identity.type == .email { try queueSearchText(.email, id: id, text: identity.matchKey) }
         if touching { try touch(contactIDs: [contactID], now: now) }
         return id
     }

@@ -32,11 +32,12 @@ enum ContactRoutes {
             input: { connection, _ in try NewContact(body: context.body, lookups: context.lookups(connection)) }
         ) { connection, _, input in
             // The contact is inserted with `updated_at` = now: what follows need not touch it, and the answer need
-            // not read data or notes the body did not give.
+            // not read data or notes the body did not give. Its identities were found free by `input`, in this
+            // transaction, so none is looked for again.
             let repository = ContactRepository(connection: connection)
             let id = try repository.insertContact(accountID: context.accountID, fields: input.fields, now: context.now)
             for identity in input.identities {
-                try repository.attach(
+                try repository.insertIdentity(
                     accountID: context.accountID, contactID: id, identity: identity, now: context.now, touching: false)
             }
             if let data = input.data { _ = try repository.mergeData(contactID: id, changes: data) }

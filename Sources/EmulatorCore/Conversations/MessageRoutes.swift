@@ -111,7 +111,7 @@ enum MessageSenders {
         }
         let contactID = try contacts.insertContact(
             accountID: context.accountID, fields: ContactFields(name: name), now: context.now)
-        let identityID = try contacts.attach(
+        let identityID = try contacts.insertIdentity(
             accountID: context.accountID, contactID: contactID, identity: identity, now: context.now)
         if let data { _ = try contacts.mergeData(contactID: contactID, changes: data) }
         return identityID

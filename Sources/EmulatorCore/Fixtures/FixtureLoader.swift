@@ -185,7 +185,7 @@ struct FixtureLoader {
                 throw FixtureError(
                     path: identityNode.path, message: "\(key.type.rawValue) \(key.identifier) is used twice")
             }
-            try repository.attach(accountID: accountID, contactID: contactID, identity: key, now: created)
+            try repository.insertIdentity(accountID: accountID, contactID: contactID, identity: key, now: created)
         }
         if let data = try contact.optional("data")?.customData() {
             _ = try repository.mergeData(contactID: contactID, changes: data)
