@@ -54,5 +54,11 @@ INSERT INTO response_templates (brand_id, owner_id, name, sort_name, body, searc
 SELECT b.id, s.id, 'Template ' || n, 'template ' || n, 'Hello! About your request ' || n || ': it is done.',
     lower('Template ' || n || char(10) || 'Hello! About your request ' || n || ': it is done.'), n % 10 = 0
 FROM seq JOIN brands b ON b.host_label = 'bench' JOIN staff s ON s.email = 'bench@example.com';
+-- A conversation keeps its message count and summary messages on its row (the emulator sets them as it inserts a
+-- message): set from the schema's view for the messages inserted here.
+UPDATE conversations SET
+    (message_count, first_message_id, last_customer_message_id, last_staff_message_id) = (SELECT
+        s.message_count, s.first_message_id, s.last_customer_message_id, s.last_staff_message_id
+        FROM conversation_summaries s WHERE s.conversation_id = conversations.id);
 COMMIT;
 PRAGMA optimize;

@@ -40,6 +40,12 @@ INSERT INTO contact_name_search (rowid, empty, name) SELECT id, '', sort_name FR
 INSERT INTO email_search (rowid, empty, email) SELECT id, '', match_key FROM identities WHERE type = 'email';
 INSERT INTO contact_name_search (contact_name_search) VALUES ('optimize');
 INSERT INTO email_search (email_search) VALUES ('optimize');
+-- A conversation keeps its message count and summary messages on its row (the emulator sets them as it inserts a
+-- message): set from the schema's view for the messages inserted here.
+UPDATE conversations SET
+    (message_count, first_message_id, last_customer_message_id, last_staff_message_id) = (SELECT
+        s.message_count, s.first_message_id, s.last_customer_message_id, s.last_staff_message_id
+        FROM conversation_summaries s WHERE s.conversation_id = conversations.id);
 COMMIT;
 PRAGMA foreign_key_check;
 PRAGMA optimize;

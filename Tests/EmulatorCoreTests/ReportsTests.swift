@@ -305,6 +305,7 @@ import Testing
             let probe = try StoreProbe(path: first.databasePath)
             try probe.restoreSingleSearchIndex()
             try probe.restoreIdentityPositionIndex()
+            try probe.restoreConversationsWithoutSummaries()
             try probe.connection.executeScript(
                 """
                 DROP INDEX messages_by_created; DROP INDEX messages_timed; DROP INDEX conversations_by_brand_status;

@@ -138,6 +138,7 @@ struct SearchIndexTests {
             let probe = try StoreProbe(path: first.databasePath)
             try probe.restoreSingleSearchIndex()
             try probe.restoreIdentityPositionIndex()
+            try probe.restoreConversationsWithoutSummaries()
             try probe.connection.executeScript("PRAGMA user_version = 8")
             try await withEmulator(fixtures: nil, configure: { $0.databasePath = first.databasePath }) { reopened in
                 #expect(try contactNames(try await reopened.client.get("/contacts?q=ob%20smi")) == ["Bob Smith"])

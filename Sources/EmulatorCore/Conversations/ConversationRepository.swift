@@ -56,24 +56,18 @@ struct ConversationRepository {
     // MARK: Loading
 
     /// A conversation row with what one statement adds to it: the author's contact (through the author identity),
-    /// the message count, the first message's body and the newest regular message of each side. The same columns
-    /// serve a single read and a page.
+    /// and the first message's body and the newest regular message of each side, through the ids the row keeps
+    /// (kept by the schema's triggers with the message count). The same columns serve a single read and a page.
     private static let conversationSelect = """
         SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
             c.origin, c.hold_until, c.created_at, c.updated_at,
             (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id) AS author_contact_id,
-            (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
-            fm.body AS first_body, lc.body AS customer_body, lc.created_at AS customer_at,
+            c.message_count, fm.body AS first_body, lc.body AS customer_body, lc.created_at AS customer_at,
             ls.body AS staff_body, ls.created_at AS staff_at
         FROM conversations c
-        LEFT JOIN messages fm ON fm.id = (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
-            ORDER BY m.created_at, m.id LIMIT 1)
-        LEFT JOIN messages lc ON lc.id = (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
-            AND m.sender_identity_id IS NOT NULL AND m.visibility = \(MessageVisibility.regular.rawValue)
-            ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
-        LEFT JOIN messages ls ON ls.id = (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
-            AND m.sender_staff_id IS NOT NULL AND m.visibility = \(MessageVisibility.regular.rawValue)
-            ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+        LEFT JOIN messages fm ON fm.id = c.first_message_id
+        LEFT JOIN messages lc ON lc.id = c.last_customer_message_id
+        LEFT JOIN messages ls ON ls.id = c.last_staff_message_id
         """
 
     /// What ``conversationSelect`` reads; the rest of a record (channel, author, assignee, tags, data) is loaded
@@ -506,7 +500,8 @@ struct ConversationRepository {
         }
     }
 
-    /// Inserts a message and returns its id; a visibility-0 message updates the response times it changes.
+    /// Inserts a message and returns its id; it updates the conversation's summaries (its row's message count and
+    /// summary message ids) and, at visibility 0, the response times it changes.
     func insertMessage(
         conversationID: Int, body: String, visibility: MessageVisibility, originID: String?, sender: SenderRef,
         recipients: [String], attachments: [String], now: Timestamp
@@ -522,12 +517,44 @@ struct ConversationRepository {
                 Self.jsonArray(recipients), Self.jsonArray(attachments), now.milliseconds,
             ]
         )
+        let regular = visibility == .regular
+        try connection.execute(
+            Self.summarizeNewMessage,
+            [
+                conversationID, id, now.milliseconds, regular && sender.identityID != nil ? 1 : 0,
+                regular && sender.staffID != nil ? 1 : 0,
+            ])
         if visibility == .regular {
             try ResponseTimes(connection: connection).messageAdded(
                 id: id, conversationID: conversationID, createdAt: now, byStaff: sender.staffID != nil)
         }
         return id
     }
+
+    /// A new message (?2, created at ?3) in the conversation's summaries (?1), as the schema's
+    /// `conversation_summaries` view defines them: counted; the first message if it comes before the first; the
+    /// newest regular message of its side (?4: a customer's, ?5: staff's) if it comes after it. Here rather than in a
+    /// trigger, which would give every message insert a statement journal (migration 13); deletes and changes are
+    /// the triggers'.
+    private static let summarizeNewMessage = """
+        UPDATE conversations SET
+            message_count = message_count + 1,
+            first_message_id = CASE
+                WHEN first_message_id IS NULL
+                    OR (SELECT (m.created_at, m.id) > (?3, ?2) FROM messages m WHERE m.id = first_message_id) THEN ?2
+                ELSE first_message_id END,
+            last_customer_message_id = CASE
+                WHEN ?4 AND (last_customer_message_id IS NULL
+                    OR (SELECT (m.created_at, m.id) < (?3, ?2) FROM messages m WHERE m.id = last_customer_message_id))
+                THEN ?2
+                ELSE last_customer_message_id END,
+            last_staff_message_id = CASE
+                WHEN ?5 AND (last_staff_message_id IS NULL
+                    OR (SELECT (m.created_at, m.id) < (?3, ?2) FROM messages m WHERE m.id = last_staff_message_id))
+                THEN ?2
+                ELSE last_staff_message_id END
+        WHERE id = ?1
+        """
 
     /// Assigns the conversation to a staff user.
     func setAssignee(conversationID: Int, staffID: Int) throws {

@@ -110,7 +110,7 @@ extension Schema {
             origin INTEGER NOT NULL,
             hold_until INTEGER,
             created_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL, message_count INTEGER NOT NULL DEFAULT 0, first_message_id INTEGER, last_customer_message_id INTEGER, last_staff_message_id INTEGER,
             UNIQUE (brand_id, slug),
             CHECK ((author_identity_id IS NULL) <> (author_staff_id IS NULL))
         ) STRICT;
@@ -336,5 +336,40 @@ extension Schema {
 
         CREATE INDEX messages_by_conversation
             ON messages(conversation_id, created_at DESC, id DESC, visibility, sender_identity_id, sender_staff_id);
+
+        CREATE VIEW conversation_summaries AS
+        SELECT c.id AS conversation_id,
+            (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
+            (SELECT m.id FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at, m.id LIMIT 1)
+                AS first_message_id,
+            (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.sender_identity_id IS NOT NULL
+                AND m.visibility = 0 ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_customer_message_id,
+            (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.sender_staff_id IS NOT NULL
+                AND m.visibility = 0 ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_staff_message_id
+        FROM conversations c;
+
+        CREATE TRIGGER conversation_summaries_after_message_delete AFTER DELETE ON messages BEGIN
+            UPDATE conversations SET
+                message_count = message_count - 1,
+                first_message_id = CASE first_message_id WHEN old.id THEN (SELECT s.first_message_id
+                    FROM conversation_summaries s WHERE s.conversation_id = old.conversation_id)
+                    ELSE first_message_id END,
+                last_customer_message_id = CASE last_customer_message_id WHEN old.id THEN (SELECT
+                    s.last_customer_message_id FROM conversation_summaries s WHERE s.conversation_id = old.conversation_id)
+                    ELSE last_customer_message_id END,
+                last_staff_message_id = CASE last_staff_message_id WHEN old.id THEN (SELECT s.last_staff_message_id
+                    FROM conversation_summaries s WHERE s.conversation_id = old.conversation_id)
+                    ELSE last_staff_message_id END
+            WHERE id = old.conversation_id;
+        END;
+
+        CREATE TRIGGER conversation_summaries_after_message_update
+        AFTER UPDATE OF conversation_id, created_at, visibility, sender_identity_id, sender_staff_id ON messages BEGIN
+            UPDATE conversations SET
+                (message_count, first_message_id, last_customer_message_id, last_staff_message_id) = (SELECT
+                    s.message_count, s.first_message_id, s.last_customer_message_id, s.last_staff_message_id
+                    FROM conversation_summaries s WHERE s.conversation_id = conversations.id)
+            WHERE id IN (old.conversation_id, new.conversation_id);
+        END;
         """
 }

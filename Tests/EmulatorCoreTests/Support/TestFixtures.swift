@@ -102,6 +102,35 @@ struct StoreProbe {
         try connection.executeScript("CREATE INDEX identities_by_seq ON identities(attached_seq)")
     }
 
+    /// Takes the conversations back to how schema versions 1 to 12 kept them (migration 13 puts their message count
+    /// and the ids of their summary messages on the row), for the tests of earlier migrations.
+    func restoreConversationsWithoutSummaries() throws {
+        try connection.executeScript(
+            """
+            DROP TRIGGER conversation_summaries_after_message_delete;
+            DROP TRIGGER conversation_summaries_after_message_update;
+            DROP VIEW conversation_summaries;
+            ALTER TABLE conversations DROP COLUMN message_count;
+            ALTER TABLE conversations DROP COLUMN first_message_id;
+            ALTER TABLE conversations DROP COLUMN last_customer_message_id;
+            ALTER TABLE conversations DROP COLUMN last_staff_message_id;
+            """)
+    }
+
+    /// The conversations whose stored summaries differ from what their messages say (the schema's
+    /// `conversation_summaries` view counts and finds them anew), by slug.
+    func conversationsWithStaleSummaries() throws -> [String] {
+        try connection.query(
+            """
+            SELECT c.slug FROM conversations c JOIN conversation_summaries s ON s.conversation_id = c.id
+            WHERE c.message_count IS NOT s.message_count OR c.first_message_id IS NOT s.first_message_id
+                OR c.last_customer_message_id IS NOT s.last_customer_message_id
+                OR c.last_staff_message_id IS NOT s.last_staff_message_id
+            ORDER BY c.slug
+            """
+        ) { $0.string(0) }
+    }
+
     /// The internal id of the contact that holds an identity.
     func owner(_ type: String, _ identifier: String) throws -> Int? {
         try connection.queryOne(
