@@ -121,7 +121,7 @@ struct ReportRepository {
         try connection.query(
             """
             SELECT (c.created_at - ?1) / 86400000 AS day, c.assignee_id, c.channel_id, c.status, count(*) AS count,
-                sum((SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)) AS message_count
+                sum(c.message_count) AS message_count
             FROM conversations c
             WHERE c.brand_id = ?3 AND c.created_at >= ?1 AND c.created_at < ?2
             GROUP BY 1, 2, 3, 4
