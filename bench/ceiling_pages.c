@@ -35,8 +35,7 @@ const char *pages_database = NULL;
     " 'email', s.email))) FROM notes n JOIN staff s ON s.id = n.creator_id WHERE n.contact_id = c.id))," \
     " 'created_at', " TIME("c.created_at") ", 'updated_at', " TIME("c.updated_at") ")"
 
-/* A conversation's summary messages and count are on its row (kept by the schema's triggers), as the emulator
- * reads them. */
+/* A conversation's summary messages and count are on its row (migration 13), as the emulator reads them. */
 #define LAST_MESSAGE(summary) \
     "json((SELECT json_object('body', m.body, 'created_at', " TIME("m.created_at") ") FROM messages m" \
     " WHERE m.id = c." summary "))"

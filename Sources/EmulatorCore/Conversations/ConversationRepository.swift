@@ -57,7 +57,8 @@ struct ConversationRepository {
 
     /// A conversation row with what one statement adds to it: the author's contact (through the author identity),
     /// and the first message's body and the newest regular message of each side, through the ids the row keeps
-    /// (kept by the schema's triggers with the message count). The same columns serve a single read and a page.
+    /// (with the message count: set by ``insertMessage``, kept right by the schema's triggers when messages go or
+    /// change). The same columns serve a single read and a page.
     private static let conversationSelect = """
         SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
             c.origin, c.hold_until, c.created_at, c.updated_at,
