@@ -108,17 +108,17 @@ public final class Connection: @unchecked Sendable {
     /// - Parameters:
     ///   - path: a file path, or `:memory:` for a private in-memory database.
     ///   - migrations: the schema's SQL in order; migration `i` brings the schema to version `i + 1`.
-    ///   - newDatabaseSchema: the schema all the migrations build, as one script, run instead of them when the
-    ///     database is new (no schema, version 0): the end state without the steps, which for a new database are
-    ///     mostly tables made and then changed, and indexes made and then dropped. The caller keeps it equal to
-    ///     what the migrations build.
+    ///   - newDatabase: the image of a database holding what all the migrations build, at the last one's version,
+    ///     copied in instead of running them when the database is new (no schema, version 0): the end state without
+    ///     the steps, which for a new database are mostly tables made and then changed, and indexes made and then
+    ///     dropped. The caller keeps it equal to what the migrations build.
     ///   - readOnly: open an existing database for reading only (no migrations, no journal-mode change; the
     ///     database must already be in write-ahead-logging mode): every write through it fails with
     ///     `SQLITE_READONLY`.
     /// - Throws: ``SQLiteError`` when the file cannot be opened, a migration fails, or the database is of a newer
     ///   schema than `migrations` make.
     public static func open(
-        path: String, migrations: [String], newDatabaseSchema: String? = nil, readOnly: Bool = false
+        path: String, migrations: [String], newDatabase: DatabaseImage? = nil, readOnly: Bool = false
     ) throws -> Connection {
         let connection = try opened(
             path, access: readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
@@ -139,7 +139,7 @@ public final class Connection: @unchecked Sendable {
             return connection
         }
         try connection.executeScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-        try connection.migrate(migrations, newDatabaseSchema: newDatabaseSchema)
+        try connection.migrate(migrations, newDatabase: newDatabase)
         return connection
     }
 
@@ -170,7 +170,7 @@ public final class Connection: @unchecked Sendable {
         try queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
     }
 
-    private func migrate(_ migrations: [String], newDatabaseSchema: String?) throws {
+    private func migrate(_ migrations: [String], newDatabase: DatabaseImage?) throws {
         let current = try schemaVersion()
         // A newer build's database (a downgrade): this build does not know what its later migrations changed, and
         // its SQL could run slowly or wrongly against that schema (an index it relies on dropped).
@@ -181,12 +181,16 @@ public final class Connection: @unchecked Sendable {
                     + "it was written by a newer release",
                 sql: nil)
         }
-        if current == 0, !migrations.isEmpty, let newDatabaseSchema,
+        if current == 0, !migrations.isEmpty, let newDatabase,
             try queryOne("SELECT count(*) FROM sqlite_schema", [], { $0.int(0) }) == 0
         {
-            try transaction {
-                try executeScript(newDatabaseSchema)
-                try executeScript("PRAGMA user_version = \(migrations.count)")
+            try Connection.loaded(newDatabase).copy(into: self)
+            let version = try schemaVersion()
+            guard version == migrations.count else {
+                throw SQLiteError(
+                    code: SQLITE_ERROR,
+                    message: "the new database's image is of schema version \(version), not \(migrations.count)",
+                    sql: nil)
             }
             return
         }

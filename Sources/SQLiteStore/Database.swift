@@ -27,7 +27,7 @@ public final class Database: Sendable {
     }
 
     /// A number that changes once a write that changed a row of a watched table (see
-    /// ``init(path:migrations:newDatabaseSchema:watching:)``) has finished, committed or not, and after every
+    /// ``init(path:migrations:newDatabase:watching:)``) has finished, committed or not, and after every
     /// restore, for caches of what those tables hold: a value read when the generation was `g` is current while the
     /// generation is `g`. Read the generation before reading the value, so that a write in between makes the value
     /// look stale, never the other way round. Writes to other tables leave it alone, so such a cache outlives them.
@@ -38,14 +38,14 @@ public final class Database: Sendable {
         var closed = false
     }
 
-    /// Opens the database at `path` (or `:memory:`) and runs the migrations (for a new database, `newDatabaseSchema`
-    /// instead, when given: see ``Connection/open(path:migrations:newDatabaseSchema:readOnly:)``).
+    /// Opens the database at `path` (or `:memory:`) and runs the migrations (for a new database, copies `newDatabase`
+    /// instead, when given: see ``Connection/open(path:migrations:newDatabase:readOnly:)``).
     /// - Parameter watching: the tables whose changes move ``watchedTablesGeneration`` on (rowid tables only).
     /// - Throws: ``SQLiteError`` when opening or migrating fails.
     public init(
-        path: String, migrations: [String], newDatabaseSchema: String? = nil, watching watchedTables: Set<String> = []
+        path: String, migrations: [String], newDatabase: DatabaseImage? = nil, watching watchedTables: Set<String> = []
     ) throws {
-        let connection = try Connection.open(path: path, migrations: migrations, newDatabaseSchema: newDatabaseSchema)
+        let connection = try Connection.open(path: path, migrations: migrations, newDatabase: newDatabase)
         connection.watch(tables: watchedTables)
         self.path = path
         readsInParallel = path != ":memory:" && !path.isEmpty

@@ -32,15 +32,32 @@ private func temporaryPath() -> String {
             ])
     }
 
-    @Test("a new database takes the schema given for new databases; one that has a schema is migrated step by step")
-    func newDatabaseSchema() throws {
-        // The same table as the two migrations make, written differently, to tell which of the two made it.
-        let current =
-            "CREATE TABLE items (\n  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, size INTEGER\n) STRICT"
+    /// The image of a database with the two migrations' table written differently, to tell which of the two made it.
+    static func image(version: Int = 2) throws -> (image: DatabaseImage, sql: String) {
+        let sql = "CREATE TABLE items (\n  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, size INTEGER\n) STRICT"
+        let made = try Connection.open(path: ":memory:", migrations: [])
+        try made.executeScript("\(sql); PRAGMA user_version = \(version);")
+        return (try made.image(), sql)
+    }
+
+    @Test("a new database, in memory or a file, is a copy of the image given for new ones; one with a schema migrates")
+    func newDatabaseImage() throws {
+        let (image, current) = try Self.image()
         let itemsSQL = "SELECT sql FROM sqlite_schema WHERE name = 'items'"
-        let fresh = try Connection.open(path: ":memory:", migrations: migrations, newDatabaseSchema: current + ";")
+        let fresh = try Connection.open(path: ":memory:", migrations: migrations, newDatabase: image)
         #expect(try fresh.schemaVersion() == 2)
-        #expect(try fresh.queryOne(itemsSQL) { $0.string(0) } == current, "made by the script, not the migrations")
+        #expect(try fresh.queryOne(itemsSQL) { $0.string(0) } == current, "made from the image, not the migrations")
+
+        let newFile = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: newFile) }
+        do {
+            let connection = try Connection.open(path: newFile, migrations: migrations, newDatabase: image)
+            #expect(try connection.queryOne(itemsSQL) { $0.string(0) } == current)
+            try connection.execute("INSERT INTO items (name) VALUES (?)", ["in the file"])
+        }
+        let file = try Connection.open(path: newFile, migrations: migrations, newDatabase: image)
+        #expect(try file.queryOne("PRAGMA journal_mode") { $0.string(0) } == "wal")
+        #expect(try file.query("SELECT name FROM items") { $0.string(0) } == ["in the file"])
 
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -48,13 +65,35 @@ private func temporaryPath() -> String {
             let connection = try Connection.open(path: path, migrations: Array(migrations.prefix(1)))
             try connection.execute("INSERT INTO items (name) VALUES (?)", ["kept"])
         }
-        let reopened = try Connection.open(path: path, migrations: migrations, newDatabaseSchema: current + ";")
+        let reopened = try Connection.open(path: path, migrations: migrations, newDatabase: image)
         #expect(try reopened.schemaVersion() == 2)
         #expect(
             try reopened.queryOne(itemsSQL) { $0.string(0) }
                 == "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, size INTEGER) STRICT",
             "altered by the second migration")
         #expect(try reopened.query("SELECT name FROM items") { $0.string(0) } == ["kept"])
+    }
+
+    @Test("an image of another schema version than the migrations make is refused")
+    func imageOfAnotherVersion() throws {
+        let (image, _) = try Self.image(version: 1)
+        #expect(throws: SQLiteError.self) {
+            try Connection.open(path: ":memory:", migrations: migrations, newDatabase: image)
+        }
+    }
+
+    @Test("an image's text gives back its bytes, zero runs and all; text it did not write is refused")
+    func imageText() throws {
+        let (image, _) = try Self.image()
+        let text = image.encoded(lineLength: 40)
+        #expect(text.split(separator: "\n").allSatisfy { $0.utf8.count <= 40 })
+        #expect(text.utf8.count < image.bytes.count / 4, "zero runs are counted, not written")
+        #expect(try DatabaseImage(encoded: text) == image)
+        let odd = DatabaseImage(bytes: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0])
+        #expect(try DatabaseImage(encoded: odd.encoded()) == odd)
+        for malformed in ["0", "Z12", "Z1x.", "zz", "0g"] {
+            #expect(throws: SQLiteError.self) { try DatabaseImage(encoded: malformed) }
+        }
     }
 
     @Test("a database of a newer schema than the migrations make is refused and left as it is")

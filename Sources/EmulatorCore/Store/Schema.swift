@@ -1,6 +1,12 @@
+import SQLiteStore
+
 /// The schema, as an ordered list of migrations versioned by `PRAGMA user_version`.
 /// A shipped migration is never edited: a change is a new entry at the end.
 enum Schema {
+    /// What a new database starts as: a copy of the image of what the migrations build (Schema+Current.swift).
+    /// - Throws: ``SQLiteError`` when the image's text is malformed (`SchemaTests` checks it is not).
+    static func newDatabase() throws -> DatabaseImage { try DatabaseImage(encoded: currentImage) }
+
     static let migrations: [String] = [
         // 1: accounts, brands, staff, channels, contacts with identities, data and notes, conversations, messages.
         """
