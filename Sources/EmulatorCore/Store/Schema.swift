@@ -454,7 +454,7 @@ enum Schema {
         // 100,000 customer messages took 14-24 ms instead of under 1), and the subqueries were a tenth of a
         // conversation read's instructions. The view says what the summaries are; the program sets them as it
         // inserts a message (`ConversationRepository.insertMessage`: a trigger on inserts gave each a statement
-        // journal, +45,000 instructions a message, 8-10 ms more for the demo data's start-up); triggers keep them
+        // journal, +45,000 instructions a message, 8-15 ms more for the demo data's start-up); triggers keep them
         // right when messages go (by cascade too: a conversation, an identity, a staff user deleted) or change.
         // What inserts messages by SQL (the bench's seeds) sets them from the view afterwards, as this does.
         """
