@@ -78,8 +78,9 @@ test-recipes: build
 check-docs: build
 	python3 scripts/check_docs.py "$$(swift build $(SWIFT_FLAGS) --show-bin-path)/reamaze-emulator"
 
-# Rewrites Sources/EmulatorCore/Store/Schema+Current.swift, the schema a new database is made with, from what the
-# migrations build; run it after adding a migration (`make test` fails until then).
+# Rewrites Sources/EmulatorCore/Store/Schema+Current.swift (the schema as one script, and the image of a database it
+# made, which a new database is copied from) from what the migrations build; run it after adding a migration (`make
+# test` fails until then).
 schema: deps
 	swift build --build-tests $(SWIFT_FLAGS)
 	RECORD_SCHEMA=1 swift test $(SWIFT_FLAGS) --skip-build --filter SchemaTests
