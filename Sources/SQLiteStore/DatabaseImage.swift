@@ -19,10 +19,10 @@ public struct DatabaseImage: Sendable, Equatable {
     public init(encoded text: String) throws {
         var text = text
         self.bytes = try text.withUTF8 { text in
-            // Read at every start of a new database (about 60 KB of text, a 344 KB image), in debug builds too: so
+            // Read at every start of a new database (about 41 KB of text, a 344 KB image), in debug builds too: so
             // plain loops over bytes and pointers, no generic collection calls, which an unoptimized build runs
             // element by element (the first version took 130 ms of a debug build's start). The first pass finds the
-            // length and checks the text; the second writes the non-zero bytes into zeroed memory.
+            // length and checks the text; the second writes the bytes given in hexadecimal into zeroed memory.
             let length = try Self.decode(text, into: nil)
             return try [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
                 guard let base = buffer.baseAddress else { return }
@@ -33,8 +33,8 @@ public struct DatabaseImage: Sendable, Equatable {
         }
     }
 
-    /// Walks the text; writes each non-zero byte at its place in `output` when given (which must hold the whole
-    /// image, zeroed); returns the image's length.
+    /// Walks the text; writes each byte given in hexadecimal at its place in `output` when given (which must hold
+    /// the whole image, zeroed: zero runs are skipped); returns the image's length.
     private static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>?) throws
         -> Int
     {
