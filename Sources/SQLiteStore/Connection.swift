@@ -108,17 +108,18 @@ public final class Connection: @unchecked Sendable {
     /// - Parameters:
     ///   - path: a file path, or `:memory:` for a private in-memory database.
     ///   - migrations: the schema's SQL in order; migration `i` brings the schema to version `i + 1`.
-    ///   - newDatabase: the image of a database holding what all the migrations build, at the last one's version,
-    ///     copied in instead of running them when the database is new (no schema, version 0): the end state without
-    ///     the steps, which for a new database are mostly tables made and then changed, and indexes made and then
-    ///     dropped. The caller keeps it equal to what the migrations build.
+    ///   - newDatabase: makes the image of a database holding what all the migrations build, at the last one's
+    ///     version, copied in instead of running them when the database is new (no schema, version 0): the end state
+    ///     without the steps, which for a new database are mostly tables made and then changed, and indexes made and
+    ///     then dropped. Called only for a new database (an image is decoded from text: no work for an existing
+    ///     one). The caller keeps it equal to what the migrations build.
     ///   - readOnly: open an existing database for reading only (no migrations, no journal-mode change; the
     ///     database must already be in write-ahead-logging mode): every write through it fails with
     ///     `SQLITE_READONLY`.
     /// - Throws: ``SQLiteError`` when the file cannot be opened, a migration fails, or the database is of a newer
     ///   schema than `migrations` make.
     public static func open(
-        path: String, migrations: [String], newDatabase: DatabaseImage? = nil, readOnly: Bool = false
+        path: String, migrations: [String], newDatabase: (() throws -> DatabaseImage)? = nil, readOnly: Bool = false
     ) throws -> Connection {
         let connection = try opened(
             path, access: readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
@@ -170,7 +171,7 @@ public final class Connection: @unchecked Sendable {
         try queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
     }
 
-    private func migrate(_ migrations: [String], newDatabase: DatabaseImage?) throws {
+    private func migrate(_ migrations: [String], newDatabase: (() throws -> DatabaseImage)?) throws {
         let current = try schemaVersion()
         // A newer build's database (a downgrade): this build does not know what its later migrations changed, and
         // its SQL could run slowly or wrongly against that schema (an index it relies on dropped).
@@ -184,7 +185,7 @@ public final class Connection: @unchecked Sendable {
         if current == 0, !migrations.isEmpty, let newDatabase,
             try queryOne("SELECT count(*) FROM sqlite_schema", [], { $0.int(0) }) == 0
         {
-            try Connection.loaded(newDatabase).copy(into: self)
+            try Connection.loaded(newDatabase()).copy(into: self)
             let version = try schemaVersion()
             guard version == migrations.count else {
                 throw SQLiteError(

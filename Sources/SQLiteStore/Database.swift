@@ -38,12 +38,13 @@ public final class Database: Sendable {
         var closed = false
     }
 
-    /// Opens the database at `path` (or `:memory:`) and runs the migrations (for a new database, copies `newDatabase`
-    /// instead, when given: see ``Connection/open(path:migrations:newDatabase:readOnly:)``).
+    /// Opens the database at `path` (or `:memory:`) and runs the migrations (for a new database, copies the image
+    /// `newDatabase` makes instead, when given: see ``Connection/open(path:migrations:newDatabase:readOnly:)``).
     /// - Parameter watching: the tables whose changes move ``watchedTablesGeneration`` on (rowid tables only).
     /// - Throws: ``SQLiteError`` when opening or migrating fails.
     public init(
-        path: String, migrations: [String], newDatabase: DatabaseImage? = nil, watching watchedTables: Set<String> = []
+        path: String, migrations: [String], newDatabase: (() throws -> DatabaseImage)? = nil,
+        watching watchedTables: Set<String> = []
     ) throws {
         let connection = try Connection.open(path: path, migrations: migrations, newDatabase: newDatabase)
         connection.watch(tables: watchedTables)

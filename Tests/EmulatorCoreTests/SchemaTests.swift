@@ -35,7 +35,7 @@ import Testing
         // Recording writes the file this build does not hold yet: `make test` then checks what was written.
         if ProcessInfo.processInfo.environment["RECORD_SCHEMA"] != nil { return try Self.record(built) }
         let fresh = try Connection.open(
-            path: ":memory:", migrations: Schema.migrations, newDatabase: Schema.newDatabase())
+            path: ":memory:", migrations: Schema.migrations, newDatabase: Schema.newDatabase)
         #expect(
             try Self.entries(of: fresh) == built,
             "Schema+Current.swift's image is not what the migrations build: run `make schema`")

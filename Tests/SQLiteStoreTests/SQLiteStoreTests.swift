@@ -44,18 +44,24 @@ private func temporaryPath() -> String {
     func newDatabaseImage() throws {
         let (image, current) = try Self.image()
         let itemsSQL = "SELECT sql FROM sqlite_schema WHERE name = 'items'"
-        let fresh = try Connection.open(path: ":memory:", migrations: migrations, newDatabase: image)
+        let fresh = try Connection.open(path: ":memory:", migrations: migrations, newDatabase: { image })
         #expect(try fresh.schemaVersion() == 2)
         #expect(try fresh.queryOne(itemsSQL) { $0.string(0) } == current, "made from the image, not the migrations")
 
         let newFile = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: newFile) }
         do {
-            let connection = try Connection.open(path: newFile, migrations: migrations, newDatabase: image)
+            let connection = try Connection.open(path: newFile, migrations: migrations, newDatabase: { image })
             #expect(try connection.queryOne(itemsSQL) { $0.string(0) } == current)
             try connection.execute("INSERT INTO items (name) VALUES (?)", ["in the file"])
         }
-        let file = try Connection.open(path: newFile, migrations: migrations, newDatabase: image)
+        var imagesMade = 0
+        let countingImages: () -> DatabaseImage = {
+            imagesMade += 1
+            return image
+        }
+        let file = try Connection.open(path: newFile, migrations: migrations, newDatabase: countingImages)
+        #expect(imagesMade == 0, "no image is made for a database that has a schema")
         #expect(try file.queryOne("PRAGMA journal_mode") { $0.string(0) } == "wal")
         #expect(try file.query("SELECT name FROM items") { $0.string(0) } == ["in the file"])
 
@@ -65,7 +71,7 @@ private func temporaryPath() -> String {
             let connection = try Connection.open(path: path, migrations: Array(migrations.prefix(1)))
             try connection.execute("INSERT INTO items (name) VALUES (?)", ["kept"])
         }
-        let reopened = try Connection.open(path: path, migrations: migrations, newDatabase: image)
+        let reopened = try Connection.open(path: path, migrations: migrations, newDatabase: { image })
         #expect(try reopened.schemaVersion() == 2)
         #expect(
             try reopened.queryOne(itemsSQL) { $0.string(0) }
@@ -78,7 +84,7 @@ private func temporaryPath() -> String {
     func imageOfAnotherVersion() throws {
         let (image, _) = try Self.image(version: 1)
         #expect(throws: SQLiteError.self) {
-            try Connection.open(path: ":memory:", migrations: migrations, newDatabase: image)
+            try Connection.open(path: ":memory:", migrations: migrations, newDatabase: { image })
         }
     }
 

@@ -29,7 +29,7 @@ public final class Emulator: Sendable {
         let database: Database
         do {
             database = try Database(
-                path: configuration.databasePath, migrations: Schema.migrations, newDatabase: try Schema.newDatabase(),
+                path: configuration.databasePath, migrations: Schema.migrations, newDatabase: Schema.newDatabase,
                 watching: CredentialCache.sourceTables.union(ShownRecordCache.sourceTables))
         } catch let error as SQLiteError {
             throw DatabaseOpenError(path: configuration.databasePath, reason: error.message)
