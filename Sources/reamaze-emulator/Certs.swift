@@ -4,6 +4,7 @@ import LocalTLS
 /// `reamaze-emulator certs --out DIR [--host NAME ...]`: a local CA and a server certificate for HTTPS.
 struct Certs: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "certs",
         abstract: "Create (or reuse) a local CA and a server certificate for *.reamaze.io, *.reamaze.com, "
             + "*.localhost, localhost and 127.0.0.1.")
 
