@@ -177,6 +177,9 @@ import Testing
             ("", "conversation"),
             ("a", "a"),
             ("Already-a-slug", "already-a-slug"),
+            // Beyond ASCII a character may lower-case to letters: the Kelvin sign is a `k`.
+            ("\u{212A}ELVIN 42", "kelvin-42"),
+            ("CAFÉ au lait", "caf-au-lait"),
         ])
     func base(subject: String, expected: String) {
         #expect(Slug.base(for: subject) == expected)
