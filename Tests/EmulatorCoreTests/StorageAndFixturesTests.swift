@@ -106,6 +106,47 @@ import Testing
     }
 
     @Test(
+        "a fixture conversation is updated when it says, else at its latest message (in or out of order), and keeps its assignee and tags"
+    )
+    func conversationUpdatedAtAssigneeAndTags() async throws {
+        let fixtures = TestFixtures.reassociation.replacingOccurrences(
+            of: #""messages": [{"body": "Texting you"}]}]}"#,
+            with: #"""
+                "messages": [{"body": "Texting you"}]},
+                 {"subject": "Out of order", "category": "support", "created_at": "2026-11-26T08:00:00Z",
+                  "assignee": "jane@acme-store.com", "tag_list": ["late", "vip"],
+                  "author": {"type": "email", "identifier": "bob@example.com"},
+                  "messages": [
+                    {"body": "Later", "created_at": "2026-11-27T10:00:00Z"},
+                    {"body": "Earlier", "created_at": "2026-11-26T09:00:00Z"},
+                    {"body": "No time: the one before's"}]},
+                 {"subject": "Told", "category": "support", "created_at": "2026-11-26T08:00:00Z",
+                  "updated_at": "2026-11-30T12:00:00Z",
+                  "author": {"type": "email", "identifier": "bob@example.com"},
+                  "messages": [{"body": "Hi", "created_at": "2026-11-28T10:00:00Z"}]}]}
+                """#)
+        try await withEmulator(fixtures: fixtures) { emulator in
+            func conversation(_ slug: String) async throws -> [String: Any] {
+                try await emulator.client.get("/conversations/\(slug)").object()
+            }
+            // The latest message's time, in order or not; the creation time when every message is older.
+            #expect(try await conversation("order-1001-is-late")["updated_at"] as? String == "2026-11-26T09:00:00.000Z")
+            let outOfOrder = try await conversation("out-of-order")
+            #expect(outOfOrder["updated_at"] as? String == "2026-11-27T10:00:00.000Z")
+            #expect((outOfOrder["assignee"] as? [String: Any])?["email"] as? String == "jane@acme-store.com")
+            #expect(outOfOrder["tag_list"] as? [String] == ["late", "vip"])
+            #expect(try await conversation("told")["updated_at"] as? String == "2026-11-30T12:00:00.000Z")
+        }
+        let badUpdate = fixtures.replacingOccurrences(of: "2026-11-30T12:00:00Z", with: "yesterday")
+        #expect(throws: (any Error).self) { try TestFixtures.load(badUpdate) }
+        do {
+            try TestFixtures.load(badUpdate)
+        } catch {
+            #expect("\(error)" == "$.accounts[0].conversations[4].updated_at: must be an ISO 8601 timestamp")
+        }
+    }
+
+    @Test(
         "dates_relative_to moves every timestamp by the days from that date to the load day; export writes them plain")
     func datesRelativeTo() async throws {
         // The test clock starts on 2026-11-25: a document anchored on 2026-11-20 moves forward five days.

@@ -472,21 +472,22 @@ struct ConversationRepository {
     // MARK: Writes
 
     /// Inserts a conversation row and returns its id.
+    /// A new conversation created at `now`, updated at `updatedAt` (`now` when nil), assigned when `assigneeID` is
+    /// given: one statement where an update after the insert would be a second.
     func insertConversation(
         brandID: Int, channel: ChannelRecord, slug: String, subject: String?, status: ConversationStatus,
-        author: SenderRef,
-        holdUntil: Timestamp?, now: Timestamp
+        author: SenderRef, assigneeID: Int? = nil, holdUntil: Timestamp?, now: Timestamp, updatedAt: Timestamp? = nil
     ) throws -> Int {
         try connection.insert(
             """
             INSERT INTO conversations (brand_id, channel_id, slug, subject, status, author_identity_id,
-                author_staff_id, origin, hold_until, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                author_staff_id, assignee_id, origin, hold_until, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                brandID, channel.id, slug, subject, status.rawValue, author.identityID, author.staffID,
+                brandID, channel.id, slug, subject, status.rawValue, author.identityID, author.staffID, assigneeID,
                 channel.type.rawValue, status == .onHold ? holdUntil?.milliseconds : nil, now.milliseconds,
-                now.milliseconds,
+                (updatedAt ?? now).milliseconds,
             ]
         )
     }
@@ -494,6 +495,11 @@ struct ConversationRepository {
     /// Replaces the conversation's tags.
     func replaceTags(conversationID: Int, tags: [String]) throws {
         try connection.execute("DELETE FROM conversation_tags WHERE conversation_id = ?", [conversationID])
+        try insertTags(conversationID: conversationID, tags: tags)
+    }
+
+    /// Gives a new conversation, which has none yet, its tags.
+    func insertTags(conversationID: Int, tags: [String]) throws {
         for (position, tag) in tags.enumerated() {
             try connection.execute(
                 "INSERT INTO conversation_tags (conversation_id, tag, position) VALUES (?, ?, ?)",

@@ -133,7 +133,7 @@ enum ConversationRoutes {
             let id = try repository.insertConversation(
                 brandID: context.brand.id, channel: channel, slug: slug, subject: input.subject, status: initialStatus,
                 author: sender, holdUntil: input.holdUntil, now: context.now)
-            try repository.replaceTags(conversationID: id, tags: input.tags)
+            try repository.insertTags(conversationID: id, tags: input.tags)
             if let data = input.data {
                 _ = try CustomDataRepository(connection: connection, owner: .conversation).merge(id, data)
             }
