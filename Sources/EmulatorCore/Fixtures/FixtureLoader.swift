@@ -377,7 +377,9 @@ final class FixturePath: Sendable {
     var text: String {
         switch (step, parent) {
         case (.root(let name), _): return name
-        case (.key(let key), let parent?): return parent.text.isEmpty ? key : "\(parent.text).\(key)"
+        case (.key(let key), let parent?):
+            let base = parent.text
+            return base.isEmpty ? key : "\(base).\(key)"
         case (.index(let index), let parent?): return "\(parent.text)[\(index)]"
         case (.key, nil), (.index, nil): preconditionFailure("only a root has no parent")
         }
