@@ -471,9 +471,8 @@ struct ConversationRepository {
 
     // MARK: Writes
 
-    /// Inserts a conversation row and returns its id.
-    /// A new conversation created at `now`, updated at `updatedAt` (`now` when nil), assigned when `assigneeID` is
-    /// given: one statement where an update after the insert would be a second.
+    /// Inserts a conversation row and returns its id: created at `now`, updated at `updatedAt` (`now` when nil),
+    /// assigned when `assigneeID` is given (one statement where an update after the insert would be a second).
     func insertConversation(
         brandID: Int, channel: ChannelRecord, slug: String, subject: String?, status: ConversationStatus,
         author: SenderRef, assigneeID: Int? = nil, holdUntil: Timestamp?, now: Timestamp, updatedAt: Timestamp? = nil

@@ -4,37 +4,27 @@ enum Slug {
     /// ends; an empty result is `empty` (`conversation`, `article`, `topic`).
     static func base(for subject: String?, empty: String = "conversation") -> String {
         let subject = subject ?? ""
-        if let slug = asciiBase(for: subject) { return slug.isEmpty ? empty : slug }
-        var slug = ""
-        var pendingDash = false
-        for scalar in subject.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                if pendingDash && !slug.isEmpty { slug.append("-") }
-                pendingDash = false
-                slug.unicodeScalars.append(scalar)
-            } else {
-                pendingDash = true
-            }
-        }
+        // An ASCII subject is lower-cased by its bytes. Beyond ASCII a character may lower-case to ASCII letters (the
+        // Kelvin sign to `k`), so such a subject is lower-cased as Unicode first (about 12,000 instructions a
+        // subject, which is why ASCII is not); every scalar outside ASCII is then a separator.
+        let slug =
+            subject.utf8.allSatisfy { $0 < 0x80 }
+            ? joined(subject.utf8.lazy.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 })
+            : joined(subject.lowercased().unicodeScalars.lazy.map { $0.isASCII ? UInt8($0.value) : 0x80 })
         return slug.isEmpty ? empty : slug
     }
 
-    /// ``base(for:empty:)`` of an ASCII subject by its bytes (nil for any other): Unicode lower-casing is needed only
-    /// beyond ASCII, where a character may lower-case to ASCII letters (the Kelvin sign to `k`), and had cost about
-    /// 12,000 instructions a subject.
-    private static func asciiBase(for subject: String) -> String? {
+    /// The runs of `[a-z0-9]` of lower-cased ASCII bytes, joined by single dashes.
+    private static func joined(_ lowercased: some Sequence<UInt8>) -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(subject.utf8.count)
         var pendingDash = false
-        for byte in subject.utf8 {
-            guard byte < 0x80 else { return nil }
-            let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-            if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(lower)
+        for byte in lowercased {
+            if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             {
                 if pendingDash && !bytes.isEmpty { bytes.append(UInt8(ascii: "-")) }
                 pendingDash = false
-                bytes.append(lower)
+                bytes.append(byte)
             } else {
                 pendingDash = true
             }
