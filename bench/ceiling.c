@@ -16,6 +16,11 @@
  *   GET  /page/conversations?page=N   GET /conversations?page=N     (not archived, newest first)
  *   GET  /page/messages?page=N        GET /messages?page=N          (the brand's, newest first)
  *
+ * and one contact, with the emulator's own statements and its answer written by hand (bench/ceiling_contact.c):
+ *
+ *   GET  /contact?email=c42@example.com   GET /contacts/c42@example.com
+ *   GET  /page/contact?email=E        GET /contacts/{E}             (one contact, bare, in one statement)
+ *
  * Usage: ceiling PORT DATABASE [EMULATOR_DATABASE]
  *        (DATABASE is created and seeded with 100,000 rows when empty; EMULATOR_DATABASE is only read)
  */
@@ -99,6 +104,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
         return respond(connection, 200, body, (size_t) length);
     }
     if (strcmp(method, "GET") == 0 && strncmp(url, "/page/", 6) == 0) return answer_page(connection, url + 6);
+    if (strcmp(method, "GET") == 0 && strcmp(url, "/contact") == 0) return answer_contact(connection);
     return respond(connection, 404, "{\"error\":\"Not Found\"}", 21);
 }
 

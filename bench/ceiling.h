@@ -12,4 +12,7 @@ extern const char *pages_database;
 
 /* Answers GET /page/{name}: the emulator's list page `name` (contacts, search, conversations, messages). */
 enum MHD_Result answer_page(struct MHD_Connection *connection, const char *name);
+
+/* Answers GET /contact?email=E: the emulator's GET /contacts/{E}, its statements run in C (bench/ceiling_contact.c). */
+enum MHD_Result answer_contact(struct MHD_Connection *connection);
 #endif
