@@ -114,6 +114,15 @@ static int by_position(const void *left, const void *right) {
     return (a > b) - (a < b);
 }
 
+/* Whether a text is absent or white space only (ASCII white space here; the emulator also counts Unicode's). */
+static int blank(const unsigned char *text) {
+    if (text == NULL) return 1;
+    for (; *text; text++) {
+        if (*text != ' ' && (*text < '\t' || *text > '\r')) return 0;
+    }
+    return 1;
+}
+
 /* The contact's row is current in statements[CONTACT]; writes the whole answer. */
 static void write_contact(struct text *out, sqlite3_int64 id) {
     sqlite3_stmt *contact = statements[CONTACT], *data = statements[DATA], *identities = statements[IDENTITIES],
@@ -136,8 +145,13 @@ static void write_contact(struct text *out, sqlite3_int64 id) {
     put_int(out, id);
     field_string(out, ",\"name\":", name);
     field_string(out, ",\"friendly_name\":", friendly);
-    field_string(out, ",\"display_name\":",
-                 friendly ? friendly : name ? name : (const unsigned char *) (first[0] ? first[0] : first[1]));
+    /* The first of these that is not blank. */
+    const unsigned char *shown[] = {friendly, name, (const unsigned char *) first[0], (const unsigned char *) first[1]};
+    const unsigned char *display = NULL;
+    for (int index = 0; index < 4 && display == NULL; index++) {
+        if (!blank(shown[index])) display = shown[index];
+    }
+    field_string(out, ",\"display_name\":", display);
     for (int index = 0; index < 5; index++) {
         put_literal(out, ",\"");
         put_literal(out, types[index]);
