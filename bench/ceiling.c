@@ -19,7 +19,6 @@
  * and one contact, with the emulator's own statements and its answer written by hand (bench/ceiling_contact.c):
  *
  *   GET  /contact?email=c42@example.com   GET /contacts/c42@example.com
- *   GET  /page/contact?email=E        GET /contacts/{E}             (one contact, bare, in one statement)
  *
  * Usage: ceiling PORT DATABASE [EMULATOR_DATABASE]
  *        (DATABASE is created and seeded with 100,000 rows when empty; EMULATOR_DATABASE is only read)
