@@ -505,8 +505,8 @@ enum Schema {
         """,
         // 14: a contact's identities are read from their index alone: every contact shown (a read, a page, a
         // conversation's author) had looked each identity's row up again for its type and identifier, one more
-        // B-tree descent an identity (about 2,700 of a contact read's instructions). A move rewrites the index entry as
-        // before, now a longer one.
+        // B-tree descent an identity (about 2,700 of a contact read's instructions). A move rewrites the index
+        // entry as before, now a longer one.
         """
         DROP INDEX identities_by_contact;
         CREATE INDEX identities_by_contact ON identities(contact_id, attached_seq, type, identifier);
