@@ -1,31 +1,34 @@
 /// The one place compact JSON is written: UTF-8, keys in the order given, `null` for absent values.
 ///
-/// Wire models write themselves with it directly, so no intermediate tree or dictionary is built per response.
-public struct JSONWriter {
-    /// The bytes written so far.
-    public private(set) var bytes: [UInt8] = []
+/// Wire models write themselves with it directly, so no intermediate tree or dictionary is built per response. It
+/// cannot be copied (it owns its buffer); pass it `inout`.
+public struct JSONWriter: ~Copyable {
+    private var buffer = ByteBuffer(capacity: 512)
     private var needsComma = false
 
     /// An empty writer.
-    public init() { bytes.reserveCapacity(512) }
+    public init() {}
+
+    /// The bytes written so far.
+    public var bytes: [UInt8] { buffer.array }
 
     /// Writes an object whose members `body` writes.
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        buffer.append(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "}"))
+        buffer.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// Writes an array whose elements `body` writes.
     public mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        buffer.append(UInt8(ascii: "["))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "]"))
+        buffer.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -33,7 +36,7 @@ public struct JSONWriter {
     public mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        buffer.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -44,13 +47,13 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// Writes a string whose UTF-8 bytes `body` appends to the buffer, unexamined: for text made of characters that
-    /// never need an escape (a date's digits and punctuation), written without making a string for it first.
-    public mutating func verbatimString(_ body: (inout [UInt8]) -> Void) {
+    /// Writes a string of these UTF-8 bytes, unexamined: for text made of characters that never need an escape (a
+    /// date's digits and punctuation), written without making a string for it first.
+    public mutating func verbatimString(_ text: UnsafeRawBufferPointer) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        body(&bytes)
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(text)
+        buffer.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -82,7 +85,8 @@ public struct JSONWriter {
         case .bool(let flag): bool(flag)
         case .number(let literal):
             separate()
-            bytes.append(contentsOf: literal.utf8)
+            var literal = literal
+            literal.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
             needsComma = true
         case .string(let text): string(text)
         case .array(let elements): array { writer in for element in elements { writer.value(element) } }
@@ -116,43 +120,37 @@ public struct JSONWriter {
     }
 
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
     }
 
     private mutating func appendLiteral(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        literal.withUTF8Buffer { buffer.append(UnsafeRawBufferPointer($0)) }
     }
 
     /// An integer's decimal digits, written straight into the buffer (no string made for them).
     private mutating func appendDecimal(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits, filled from the end
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var index = buffer.count
+        withUnsafeMutableBytes(of: &digits) { digits in
+            var index = digits.count
             repeat {
                 index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            bytes.append(contentsOf: buffer[index...])
+            buffer.append(UnsafeRawBufferPointer(rebasing: digits[index...]))
         }
     }
 
     private mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
         // Most strings need no escape: copied whole when nothing in them needs one.
         let copiedWhole =
-            text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-                guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-                else { return false }
-                bytes.append(contentsOf: utf8)
-                return true
+            text.utf8.withContiguousStorageIfAvailable {
+                buffer.appendQuotedIfNothingToEscape(UnsafeRawBufferPointer($0))
             } ?? false
-        if copiedWhole {
-            bytes.append(UInt8(ascii: "\""))
-            return
-        }
+        if copiedWhole { return }
+        buffer.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): appendLiteral("\\\"")
@@ -162,12 +160,12 @@ public struct JSONWriter {
             case 0x09: appendLiteral("\\t")
             case 0..<0x20:
                 appendLiteral("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+                buffer.append(Self.hexDigits[Int(byte >> 4)])
+                buffer.append(Self.hexDigits[Int(byte & 0x0F)])
+            default: buffer.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -219,6 +219,21 @@ import Testing
     }
 }
 
+/// Blank is nil, empty or white space only, by characters; the shortcut for a visible ASCII first byte agrees.
+@Suite struct BlankTextTests {
+    @Test("isBlank answers as a walk over the characters does")
+    func agreesWithCharacters() {
+        let samples: [String] = [
+            "", " ", "\t", "\n\r", "\u{0B}\u{0C}", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}", " \u{3000} ", "a", " a",
+            "\ta", "Bob", "~", "!", "\u{7F}", "e\u{301}", " e\u{301}", "é", "😀", "\u{200B}", "\u{3000}x", "x\u{3000}",
+        ]
+        for sample in samples {
+            #expect(Formats.isBlank(sample) == sample.allSatisfy(\.isWhitespace), "\(Array(sample.unicodeScalars))")
+        }
+        #expect(Formats.isBlank(nil))
+    }
+}
+
 /// `trimmed` removes Unicode white space at both ends, and takes its shortcut only where nothing is to be removed.
 @Suite struct TrimmingTests {
     @Test(

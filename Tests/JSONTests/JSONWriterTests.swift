@@ -30,8 +30,8 @@ import Testing
     func verbatimStrings() {
         let bytes = JSONWriter.encode { writer in
             writer.array { writer in
-                writer.verbatimString { $0.append(contentsOf: "2026-12-03".utf8) }
-                writer.verbatimString { _ in }
+                Array("2026-12-03".utf8).withUnsafeBytes { writer.verbatimString($0) }
+                writer.verbatimString(UnsafeRawBufferPointer(start: nil, count: 0))
                 writer.int(1)
             }
         }
@@ -59,6 +59,40 @@ import Testing
         ])
     func escaping(text: String, expected: String) {
         #expect(String(decoding: JSONWriter.encode { $0.string(text) }, as: UTF8.self) == expected)
+    }
+
+    @Test(
+        "a character that needs an escape is found wherever it stands, in text of any length",
+        arguments: ["\"", "\\", "\n", "\u{0}", "\u{1F}"])
+    func escapeAtEveryPosition(special: String) {
+        // Text is checked eight bytes at a time, then byte by byte: every length across a few words, the character
+        // at every place, with multi-byte characters around it.
+        let escaped = String(decoding: JSONWriter.encode { $0.string(special) }, as: UTF8.self).dropFirst().dropLast()
+        for length in 0...27 {
+            let plain = String(repeating: "a", count: length)
+            #expect(String(decoding: JSONWriter.encode { $0.string(plain) }, as: UTF8.self) == "\"\(plain)\"")
+            for position in 0...length {
+                let before = String(repeating: "é", count: position / 2) + String(repeating: "a", count: position % 2)
+                let after = String(repeating: "z", count: length - position)
+                let text = before + special + after
+                let expected = "\"" + before + escaped + after + "\""
+                #expect(String(decoding: JSONWriter.encode { $0.string(text) }, as: UTF8.self) == expected)
+            }
+        }
+    }
+
+    @Test("an answer larger than the writer's first buffer comes out whole")
+    func largeOutput() {
+        let long = String(repeating: "0123456789", count: 10_000)
+        let bytes = JSONWriter.encode { writer in
+            writer.array { writer in
+                for index in 0..<300 { writer.int(index) }
+                writer.string(long)
+                writer.string("end \"quoted\"")
+            }
+        }
+        let expected = "[" + (0..<300).map(String.init).joined(separator: ",") + ",\"\(long)\",\"end \\\"quoted\\\"\"]"
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
 
     @Test("a parsed value is written back byte for byte when it was compact: member order and number literals kept")

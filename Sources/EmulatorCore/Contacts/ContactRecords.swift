@@ -22,7 +22,8 @@ struct ContactRecord: Sendable {
 
     /// The first non-blank of `friendly_name`, `name`, `email`, `mobile` (spec §2.1).
     var displayName: String? {
-        [friendlyName, name, first(.email), first(.mobile)].lazy.compactMap { $0 }.first { !Formats.isBlank($0) }
+        func nonBlank(_ text: String?) -> String? { Formats.isBlank(text) ? nil : text }
+        return nonBlank(friendlyName) ?? nonBlank(name) ?? nonBlank(first(.email)) ?? nonBlank(first(.mobile))
     }
 }
 

@@ -58,7 +58,11 @@ enum Formats {
 
     /// True for absent, `null`, or a string that is empty or only white space (the spec's "blank").
     static func isBlank(_ text: String?) -> Bool {
-        text?.allSatisfy(\.isWhitespace) ?? true
+        guard let text else { return true }
+        // Text that starts with a visible ASCII character, as names and addresses do, is not blank: no character
+        // needs to be put together from its scalars to tell (this runs for every contact written).
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+        return text.allSatisfy(\.isWhitespace)
     }
 }
 

@@ -11,45 +11,45 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
     /// ISO 8601 in UTC with milliseconds, e.g. `2026-11-25T23:40:00.123Z` (spec §1.10).
-    public var iso8601: String {
-        var text = [UInt8]()
-        text.reserveCapacity(24)
-        appendISO8601(to: &text)
-        return String(decoding: text, as: UTF8.self)
-    }
+    public var iso8601: String { withISO8601 { String(decoding: $0, as: UTF8.self) } }
 
-    /// Appends ``iso8601``'s ASCII bytes to `text`: a response writes its dates straight into its buffer, with no
-    /// string made for each (this runs for every date of every response).
-    public func appendISO8601(to text: inout [UInt8]) {
+    /// `body` given ``iso8601``'s ASCII bytes: a response writes its dates straight into its buffer, with no string
+    /// made for each (this runs for every date of every response).
+    public func withISO8601<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         let days = Int64((Double(milliseconds) / 86_400_000).rounded(.down))
         let msOfDay = milliseconds - days * 86_400_000
         let (year, month, day) = Self.civilDate(fromDays: days)
         let fourDigitYear = (0...9999).contains(year)
-        if !fourDigitYear {
-            // As the padded decimal form always wrote it (zeros before a sign), though no input makes such a year.
-            let digits = Array(String(year).utf8)
-            text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - digits.count)))
-            text.append(contentsOf: digits)
-        }
-        // Filled in a fixed 24-byte buffer on the stack, then appended at once.
+        // Filled in a fixed 24-byte buffer on the stack.
         var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &buffer) { bytes in
+        return withUnsafeMutableBytes(of: &buffer) { bytes in
             Self.template.withUTF8Buffer { bytes.copyMemory(from: UnsafeRawBufferPointer($0)) }
-            func put(_ value: Int64, width: Int, at offset: Int) {
-                var rest = value
-                for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                    bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
+            // Two digits at a time, each a division by a constant (no loop: this runs for every date written).
+            func putTwoDigits(_ value: Int64, at offset: Int) {
+                bytes[offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+                bytes[offset + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
             }
-            if fourDigitYear { put(year, width: 4, at: 0) }
-            put(month, width: 2, at: 5)
-            put(day, width: 2, at: 8)
-            put(msOfDay / 3_600_000, width: 2, at: 11)
-            put(msOfDay / 60_000 % 60, width: 2, at: 14)
-            put(msOfDay / 1_000 % 60, width: 2, at: 17)
-            put(msOfDay % 1_000, width: 3, at: 20)
-            text.append(contentsOf: bytes[(fourDigitYear ? 0 : 4)...])
+            if fourDigitYear {
+                putTwoDigits(year / 100, at: 0)
+                putTwoDigits(year % 100, at: 2)
+            }
+            putTwoDigits(month, at: 5)
+            putTwoDigits(day, at: 8)
+            putTwoDigits(msOfDay / 3_600_000, at: 11)
+            putTwoDigits(msOfDay / 60_000 % 60, at: 14)
+            putTwoDigits(msOfDay / 1_000 % 60, at: 17)
+            let milliseconds = msOfDay % 1_000
+            bytes[20] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: milliseconds / 100)
+            putTwoDigits(milliseconds % 100, at: 21)
+            guard fourDigitYear else {
+                // As the padded decimal form always wrote it (zeros before a sign), though no input makes such a year.
+                let digits = Array(String(year).utf8)
+                let text =
+                    Array(repeatElement(UInt8(ascii: "0"), count: max(0, 4 - digits.count))) + digits
+                    + bytes[4...]
+                return text.withUnsafeBytes(body)
+            }
+            return body(UnsafeRawBufferPointer(bytes))
         }
     }
 
@@ -169,6 +169,6 @@ extension JSONWriter {
     mutating func field(_ name: String, _ value: Timestamp?) {
         key(name)
         guard let value else { return null() }
-        verbatimString { value.appendISO8601(to: &$0) }
+        value.withISO8601 { verbatimString($0) }
     }
 }
