@@ -35,8 +35,9 @@ struct ByteBuffer: ~Copyable {
     /// time, the common case being text with nothing to escape.
     mutating func appendQuotedIfNothingToEscape(_ text: UnsafeRawBufferPointer) -> Bool {
         let length = text.count
-        // Room for the quotes and a word more: a whole word is stored before the next is checked.
-        if length + 2 + 8 > capacity - count { grow(toHold: length + 2 + 8) }
+        // Room for the quotes around it: a word is stored only where the text's bytes go, and on a byte that needs an
+        // escape nothing is counted, so what was stored is written over by the slow path.
+        if length + 2 > capacity - count { grow(toHold: length + 2) }
         let start = base + count
         start[0] = UInt8(ascii: "\"")
         if let source = text.baseAddress {

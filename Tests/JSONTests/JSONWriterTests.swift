@@ -93,6 +93,20 @@ import Testing
         }
         let expected = "[" + (0..<300).map(String.init).joined(separator: ",") + ",\"\(long)\",\"end \\\"quoted\\\"\"]"
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        // The end of the first buffer (512 bytes) at every place in a plain string and in one with an escape.
+        for padding in 470...530 {
+            let pad = String(repeating: "p", count: padding)
+            let written = JSONWriter.encode { writer in
+                writer.array { writer in
+                    writer.string(pad)
+                    writer.string("0123456789abcdefghij")
+                    writer.string("abcdefghij\"klmnopqrstuvwxyz")
+                }
+            }
+            #expect(
+                String(decoding: written, as: UTF8.self)
+                    == "[\"\(pad)\",\"0123456789abcdefghij\",\"abcdefghij\\\"klmnopqrstuvwxyz\"]")
+        }
     }
 
     @Test("a parsed value is written back byte for byte when it was compact: member order and number literals kept")
