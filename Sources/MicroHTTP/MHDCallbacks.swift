@@ -19,6 +19,8 @@ final class RequestState {
     }
 
     var body: [UInt8] = []
+    /// The path as sent, made once on the request's first call (for its body limit) and kept for the request.
+    var rawPath: String?
     var bodyLimit = 0
     var bodyExceededLimit = false
     var phase = Phase.receiving
@@ -39,9 +41,9 @@ enum MHDCallbacks {
             // passRetained: libmicrohttpd carries the state across calls; `requestCompleted` releases it once.
             requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
             let configuration = server.configuration
+            state.rawPath = url.map { String(cString: $0) }
             state.bodyLimit =
-                url.flatMap { configuration.maxBodyBytesForPath?(String(cString: $0)) }
-                ?? configuration.maxBodyBytes
+                state.rawPath.flatMap { configuration.maxBodyBytesForPath?($0) } ?? configuration.maxBodyBytes
             if let length = declaredContentLength(connection), length > state.bodyLimit {
                 // Answer now, without reading the body; libmicrohttpd then closes the connection.
                 state.bodyExceededLimit = true
@@ -100,11 +102,11 @@ enum MHDCallbacks {
                 return strlen(text)
             }
 
-    /// Collects key/value pairs from `MHD_get_connection_values` into a Swift array.
+    /// Collects key/value pairs from `MHD_get_connection_values` into the array its context points to.
     static let collectPair: MHD_KeyValueIterator = { context, _, key, value in
         guard let context, let key else { return .YES }
-        let box = Unmanaged<PairBox>.fromOpaque(context).takeUnretainedValue()
-        box.pairs.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+        context.assumingMemoryBound(to: [(name: String, value: String)].self).pointee.append(
+            (name: String(cString: key), value: value.map { String(cString: $0) } ?? ""))
         return .YES
     }
 
@@ -114,15 +116,15 @@ enum MHDCallbacks {
     ) -> MHD_Result {
         let query = values(connection, .GET_ARGUMENT_KIND).map { pair in
             (
-                name: PercentDecoding.decodeFormComponent(pair.0) ?? pair.0,
-                value: PercentDecoding.decodeFormComponent(pair.1) ?? pair.1
+                name: PercentDecoding.decodeFormComponent(pair.name) ?? pair.name,
+                value: PercentDecoding.decodeFormComponent(pair.value) ?? pair.value
             )
         }
         let request = HTTPRequest(
             method: method.map { String(cString: $0) } ?? "GET",
-            rawPath: url.map { String(cString: $0) } ?? "/",
+            rawPath: state.rawPath ?? url.map { String(cString: $0) } ?? "/",
             query: query,
-            headers: values(connection, .HEADER_KIND).map { (name: $0.0, value: $0.1) },
+            headers: values(connection, .HEADER_KIND),
             body: state.body,
             bodyExceededLimit: state.bodyExceededLimit,
             isSecure: server.configuration.tls != nil
@@ -192,11 +194,16 @@ enum MHDCallbacks {
         return Int(String(cString: value))
     }
 
-    private static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(String, String)] {
-        let box = PairBox()
-        // passUnretained: `box` lives on this stack frame for the whole synchronous iteration.
-        _ = MHD_get_connection_values(connection, kind, collectPair, Unmanaged.passUnretained(box).toOpaque())
-        return box.pairs
+    /// The connection's values of one kind, in the order sent: counted first (no iterator), so the array is made
+    /// once at its size rather than grown while the values are collected.
+    private static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(name: String, value: String)] {
+        let count = MHD_get_connection_values(connection, kind, nil, nil)
+        guard count > 0 else { return [] }
+        var pairs: [(name: String, value: String)] = []
+        pairs.reserveCapacity(Int(count))
+        // The iteration is synchronous: the pointer is used only while `pairs` lives on this frame.
+        _ = withUnsafeMutablePointer(to: &pairs) { MHD_get_connection_values(connection, kind, collectPair, $0) }
+        return pairs
     }
 }
 
@@ -223,9 +230,4 @@ final class HandedOverResponse: Sendable {
         made.wait()
         return slot.take()
     }
-}
-
-/// The iteration target of ``MHDCallbacks/collectPair``.
-final class PairBox {
-    var pairs: [(String, String)] = []
 }
