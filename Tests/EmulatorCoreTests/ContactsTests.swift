@@ -44,6 +44,24 @@ enum BobExample {
         }
     }
 
+    @Test("display_name is the first non-blank of friendly_name, name, email and mobile")
+    func displayNameSkipsBlanks() async throws {
+        try await withEmulator { emulator in
+            for (body, expected) in [
+                (#"{"contact": {"friendly_name": " \t", "name": "Ann Lee", "mobile": "+12223335555"}}"#, "Ann Lee"),
+                (#"{"contact": {"friendly_name": "\u3000", "name": "  ", "mobile": "+12223335556"}}"#, "+12223335556"),
+                (
+                    #"{"contact": {"name": "\n", "email": "ann@example.com", "mobile": "+12223335557"}}"#,
+                    "ann@example.com"
+                ),
+            ] {
+                let response = try await emulator.client.post("/contacts", body)
+                #expect(response.status == 200, "\(body)")
+                #expect(try response.object()["display_name"] as? String == expected, "\(body)")
+            }
+        }
+    }
+
     @Test("email is trimmed and lower-cased; a numeric id becomes its decimal string; blank notes are skipped")
     func normalisesInput() async throws {
         try await withEmulator { emulator in
