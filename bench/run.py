@@ -109,11 +109,16 @@ def settle(port, quiet=0.1, limit=120):
         used = now
 
 
-def cpu_ticks(pid):
-    """User and system clock ticks a process has used, all its threads together."""
+def cpu_times(pid):
+    """The user and the system clock ticks a process has used, all its threads together."""
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
+    return int(fields[11]), int(fields[12])
+
+
+def cpu_ticks(pid):
+    """User and system clock ticks a process has used, all its threads together."""
+    return sum(cpu_times(pid))
 
 
 def rate(output):

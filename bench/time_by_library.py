@@ -25,13 +25,6 @@ import run as bench  # noqa: E402  (the bench's own helpers: the wrk scripts, wa
 RATE = 10_000
 
 
-def cpu_ticks(pid):
-    """User and system time of a process so far, in clock ticks."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return int(fields[11]), int(fields[12])
-
-
 def measure(label, pid, port, script, seconds, work):
     """One sampled wrk run at 1 connection against the server `pid`; prints the per-request figures."""
     subprocess.run(["wrk", "-t1", "-c1", "-d1s", "-s", script, f"http://127.0.0.1:{port}"],
@@ -39,11 +32,11 @@ def measure(label, pid, port, script, seconds, work):
     samples = os.path.join(work, "perf.data")
     recorder = subprocess.Popen(["perf", "record", "-F", str(RATE), "-o", samples, "-p", str(pid), "--",
                                  "sleep", str(seconds + 0.2)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    before = cpu_ticks(pid)
+    before = bench.cpu_times(pid)
     output = subprocess.run(["wrk", "-t1", "-c1", f"-d{seconds}s", "-s", script, f"http://127.0.0.1:{port}"],
                             check=True, capture_output=True, text=True).stdout
     recorder.wait()
-    after = cpu_ticks(pid)
+    after = bench.cpu_times(pid)
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     report = subprocess.run(["perf", "report", "-i", samples, "--no-children", "--sort", "dso", "-F", "sample,dso",
                              "--stdio"], check=True, capture_output=True, text=True).stdout
