@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
         .target(name: "LocalTLS", dependencies: ["CGnuTLS"]),
-        .target(name: "SQLiteStore", dependencies: ["CSQLite"]),
+        // Each commit's write-ahead-log frames written in one system call (a VFS over the default one, in C).
+        .target(name: "CSQLiteWALBatch", dependencies: ["CSQLite"]),
+        .target(name: "SQLiteStore", dependencies: ["CSQLite", "CSQLiteWALBatch"]),
         .target(
             name: "EmulatorCore",
             dependencies: [

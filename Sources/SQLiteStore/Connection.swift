@@ -1,4 +1,5 @@
 import CSQLite
+import CSQLiteWALBatch
 import Dispatch
 import Glibc
 
@@ -152,12 +153,17 @@ public final class Connection: @unchecked Sendable {
     /// on every allocation SQLite makes (BENCHMARKS.md, "Where the time goes").
     private static let processConfigured: Void = { _ = csqlite_disable_memory_statistics() }()
 
+    /// The VFS every connection opens its files with: the default one, but a commit's write-ahead-log frames reach
+    /// the file in one system call rather than two a page (`wal_batch.c` says why that is safe; BENCHMARKS.md, "Where
+    /// the time goes", what it saves). Nil, the default VFS, should SQLite refuse to register it.
+    private static let fileSystem: String? = wal_batch_vfs_name().map { String(cString: $0) }
+
     /// A connection to `path` opened with `access` (no mutex: ``Database`` serialises use; extended result codes).
     /// - Throws: ``SQLiteError`` when SQLite cannot open it.
     private static func opened(_ path: String, access: Int32) throws -> Connection {
         _ = processConfigured
         var handle: OpaquePointer?
-        let result = sqlite3_open_v2(path, &handle, access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
+        let result = sqlite3_open_v2(path, &handle, access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, fileSystem)
         guard result == SQLITE_OK, let handle else {
             let error = SQLiteError(code: result, connection: handle, sql: nil)
             sqlite3_close_v2(handle)
