@@ -8,7 +8,9 @@ Runs BINARY on a copy of DATABASE (a seeded bench database, `.build/bench/seeded
 callgrind, zeroes its counts after start-up and 50 warm-up requests, then counts REQUESTS (default 2,000) sequential requests of each kind
 on one keep-alive connection and prints the instructions per request, with the functions that spent most of them.
 KEEP_CALLGRIND=<folder> keeps each profile there for `callgrind_annotate`; ONLY=<text> counts only the kinds whose label
-contains it. Needs valgrind (`apt-get install valgrind`).
+contains it. Needs valgrind (`apt-get install valgrind`), and BINARY built as `make bench` builds it (`swift build -c
+release --static-swift-stdlib -Xcc -gdwarf-4 --product reamaze-emulator`): Debian 12's valgrind cannot read the DWARF 5
+debug information clang writes for the C target by default.
 """
 import glob
 import http.client

@@ -512,8 +512,11 @@ def replace_section(text, title, new_section):
 
 
 # The release build as the Docker image and `make install` make it: the Swift runtime linked in, which also spares
-# every start the dynamic loader's work on the runtime's libraries (about 5 ms of a start-up here).
-RELEASE_BUILD = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "reamaze-emulator"]
+# every start the dynamic loader's work on the runtime's libraries (about 5 ms of a start-up here). Its C target's
+# debug information in DWARF 4, not clang's default 5, which Debian 12's valgrind (3.19) cannot read: with it,
+# bench/instructions.py stops at start-up ("Possibly corrupted debuginfo file").
+RELEASE_BUILD = ["swift", "build", "-c", "release", "--static-swift-stdlib", "-Xcc", "-gdwarf-4",
+                 "--product", "reamaze-emulator"]
 
 
 def release_binary(source=ROOT):
