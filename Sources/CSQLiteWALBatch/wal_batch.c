@@ -158,7 +158,8 @@ static const sqlite3_io_methods batch_methods = {
     NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
-static int batch_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *handle, int flags, int *out_flags) {
+// `name` is a `sqlite3_filename`, a `const char *` under a name that older SQLite headers do not have.
+static int batch_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *handle, int flags, int *out_flags) {
     sqlite3_vfs *inner = default_vfs(vfs);
     // Every other file is the default VFS's own, in the same bytes: no wrapper, no cost.
     if ((flags & SQLITE_OPEN_WAL) == 0) return inner->xOpen(inner, name, handle, flags, out_flags);

@@ -19,13 +19,19 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
         return (try Database(path: path, migrations: migrations), path)
     }
 
+    /// Closes the database and deletes its files.
+    private static func discard(_ database: Database, at path: String) {
+        database.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     /// What a crash now would leave: the database file and its log, copied as they are on disk, opened anew.
-    private static func reopenedCopy(of path: String) throws -> Database {
+    private static func reopenedCopy(of path: String) throws -> (Database, String) {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).sqlite")
             .path
         try FileManager.default.copyItem(atPath: path, toPath: copy)
         try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
-        return try Database(path: copy, migrations: migrations)
+        return (try Database(path: copy, migrations: migrations), copy)
     }
 
     private static func names(_ database: Database) throws -> [String] {
@@ -39,11 +45,11 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
     @Test("every commit is in the log file when its write returns")
     func commitWrittenOnReturn() throws {
         let (database, path) = try Self.database()
-        defer { database.close() }
+        defer { Self.discard(database, at: path) }
         for index in 1...5 {
             try database.write { try $0.execute("INSERT INTO items (name) VALUES (?)", ["item \(index)"]) }
-            let copy = try Self.reopenedCopy(of: path)
-            defer { copy.close() }
+            let (copy, copyPath) = try Self.reopenedCopy(of: path)
+            defer { Self.discard(copy, at: copyPath) }
             #expect(try Self.names(copy) == (1...index).map { "item \($0)" })
         }
     }
@@ -51,7 +57,7 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
     @Test("a commit larger than the buffer (128 KiB of frames) is written whole, in order")
     func largeCommit() throws {
         let (database, path) = try Self.database()
-        defer { database.close() }
+        defer { Self.discard(database, at: path) }
         // 160 rows of 8 KiB: some 330 pages, ten times the buffer, under the 1,000 pages of a checkpoint.
         try database.write { connection in
             for index in 0..<160 {
@@ -60,8 +66,8 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
             }
         }
         try database.write { try $0.execute("INSERT INTO items (name) VALUES ('after')") }
-        let copy = try Self.reopenedCopy(of: path)
-        defer { copy.close() }
+        let (copy, copyPath) = try Self.reopenedCopy(of: path)
+        defer { Self.discard(copy, at: copyPath) }
         #expect(try Self.integrity(copy) == "ok")
         #expect(try Self.names(copy) == (0..<160).map { "row \($0)" } + ["after"])
         let payloadBytes = try copy.read { try $0.queryOne("SELECT sum(length(payload)) FROM items") { $0.int(0) } }
@@ -72,7 +78,7 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
     func spilledThenRolledBack() throws {
         struct Refused: Error {}
         let (database, path) = try Self.database()
-        defer { database.close() }
+        defer { Self.discard(database, at: path) }
         try database.write { try $0.execute("INSERT INTO items (name) VALUES ('kept')") }
         // A cache of a few pages makes SQLite write the transaction's pages to the log before it ends.
         #expect(throws: Refused.self) {
@@ -90,8 +96,8 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
             try connection.execute("INSERT INTO items (name) VALUES ('after')")
         }
         #expect(try Self.names(database) == ["kept", "after"])
-        let copy = try Self.reopenedCopy(of: path)
-        defer { copy.close() }
+        let (copy, copyPath) = try Self.reopenedCopy(of: path)
+        defer { Self.discard(copy, at: copyPath) }
         #expect(try Self.integrity(copy) == "ok")
         #expect(try Self.names(copy) == ["kept", "after"])
     }
