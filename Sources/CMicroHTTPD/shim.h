@@ -16,6 +16,8 @@ static inline struct MHD_Daemon *cmhd_start_daemon(
     void *access_context,
     MHD_RequestCompletedCallback completed,
     void *completed_context,
+    MHD_NotifyConnectionCallback connection_notified,
+    void *connection_notified_context,
     size_t (*unescape)(void *, struct MHD_Connection *, char *),
     unsigned int thread_pool_size,
     unsigned int connection_timeout_seconds,
@@ -27,6 +29,7 @@ static inline struct MHD_Daemon *cmhd_start_daemon(
 #define CMHD_COMMON_OPTIONS \
         MHD_OPTION_SOCK_ADDR, address, \
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context, \
+        MHD_OPTION_NOTIFY_CONNECTION, connection_notified, connection_notified_context, \
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, \
         MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size, \
         MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds, \

@@ -14,6 +14,11 @@ public struct HTTPRequest: Sendable {
     public var bodyExceededLimit: Bool
     /// True when the request came over TLS.
     public var isSecure: Bool
+    /// True when the server had more connections open than worker threads as this request arrived: then other
+    /// connections are likely to share this request's worker thread and wait while it is handled (libmicrohttpd
+    /// keeps a connection on the thread that accepted it, and one thread can accept them all). False for requests
+    /// not made by the server.
+    public var connectionsOutnumberWorkers: Bool
 
     /// Creates a request value; the server builds these, tests may too.
     public init(
@@ -23,9 +28,11 @@ public struct HTTPRequest: Sendable {
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
         bodyExceededLimit: Bool = false,
-        isSecure: Bool = false
+        isSecure: Bool = false,
+        connectionsOutnumberWorkers: Bool = false
     ) {
         self.isSecure = isSecure
+        self.connectionsOutnumberWorkers = connectionsOutnumberWorkers
         self.method = method
         self.rawPath = rawPath
         self.query = query

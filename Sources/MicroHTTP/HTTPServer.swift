@@ -106,7 +106,8 @@ public final class HTTPServer: Sendable {
             // The PEM strings live in the context, which outlives the daemon.
             return cmhd_start_daemon(
                 flags, address, MHDCallbacks.accessHandler, pointer, MHDCallbacks.requestCompleted, pointer,
-                MHDCallbacks.identityUnescape, UInt32(max(1, configuration.threadCount)),
+                MHDCallbacks.connectionNotified, pointer, MHDCallbacks.identityUnescape,
+                UInt32(max(1, configuration.threadCount)),
                 UInt32(configuration.connectionTimeoutSeconds), UInt32(configuration.connectionLimit),
                 Self.connectionMemoryBytes, context.tlsKey?.baseAddress, context.tlsCertificate?.baseAddress)
         }
@@ -153,6 +154,8 @@ final class DaemonContext: @unchecked Sendable {
     let handler: HTTPHandler
     /// Requests begun and not yet completed, for a graceful stop.
     let requestsInFlight = Atomic<Int>(0)
+    /// Connections open now, on all worker threads together.
+    let openConnections = Atomic<Int>(0)
     /// Connections suspended until their deferred response is due.
     let parked = ParkedConnections()
     /// NUL-terminated PEM copies for libmicrohttpd, never written after init and freed after the daemon stops.

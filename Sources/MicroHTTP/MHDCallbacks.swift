@@ -94,6 +94,14 @@ enum MHDCallbacks {
         requestContext.pointee = nil
     }
 
+    /// Counts the open connections (``HTTPRequest/connectionsOutnumberWorkers``).
+    static let connectionNotified: MHD_NotifyConnectionCallback = { context, _, _, event in
+        guard let context else { return }
+        let delta = event == .CONNECTION_NOTIFY_STARTED ? 1 : -1
+        Unmanaged<DaemonContext>.fromOpaque(context).takeUnretainedValue().openConnections
+            .add(delta, ordering: .relaxed)
+    }
+
     /// Leaves the URL and query as sent: the handler decodes each path segment once, itself.
     static let identityUnescape:
         @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutablePointer<CChar>?)
@@ -127,7 +135,9 @@ enum MHDCallbacks {
             headers: values(connection, .HEADER_KIND),
             body: state.body,
             bodyExceededLimit: state.bodyExceededLimit,
-            isSecure: server.configuration.tls != nil
+            isSecure: server.configuration.tls != nil,
+            connectionsOutnumberWorkers: server.openConnections.load(ordering: .relaxed)
+                > max(1, server.configuration.threadCount)
         )
         state.body = []
         return deliver(server.handler(request), server, state, connection, bodyComplete: bodyComplete)

@@ -63,4 +63,30 @@ import Testing
             #expect(emails == ["a@q.io", "b@q.io", "c@q.io"])
         }
     }
+
+    @Test(
+        "with more connections open than worker threads, a write that finds none running still leaves its worker free")
+    func connectionsOutnumberWorkers() async throws {
+        try await withEmulator(configure: { $0.threadCount = 1 }) { emulator in
+            let holder = try StoreProbe(path: emulator.databasePath)
+            let (write, read) = try await onThreads(1) { _ in
+                Result { () throws -> (RawHTTP.Reply, RawHTTP.Reply) in
+                    // A client's idle keep-alive connection: with the write's own, two connections for one worker.
+                    let idle = try RawHTTP.KeepAliveConnection(port: emulator.server.port)
+                    _ = try idle.send("GET", "/__emulator/health")
+                    // Another process holds the write lock: the write waits in it, on the queue's thread.
+                    try holder.connection.executeScript("BEGIN IMMEDIATE")
+                    let write = InFlight { try emulator.raw("POST", "/api/v1/contacts", body: Self.create("a@q.io")) }
+                    usleep(300_000)
+                    // Run on the only worker, the write would hold it in the lock's wait until its busy timeout
+                    // ran out (a 503): this read would be answered only then, and the lock released after it.
+                    let read = try emulator.raw("GET", "/api/v1/contacts?page=1")
+                    try holder.connection.executeScript("ROLLBACK")
+                    return (try write.value(), read)
+                }
+            }[0].get()
+            #expect(read.status == 200)
+            #expect(write.status == 200, "\(write.body)")
+        }
+    }
 }

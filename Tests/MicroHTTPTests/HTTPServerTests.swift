@@ -46,6 +46,28 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
 }
 
 @Suite struct HTTPServerTests {
+    @Test("a request says whether the server had more connections open than worker threads as it arrived")
+    func connectionsOutnumberWorkers() async throws {
+        let answer: HTTPHandler = { request in
+            HTTPResponse(status: 200, headers: [], body: Array("\(request.connectionsOutnumberWorkers)".utf8))
+        }
+        try await withServer(threadCount: 1, handler: answer) { server in
+            let first = try RawHTTP.KeepAliveConnection(port: server.port)
+            #expect(try first.send("GET", "/").body == "false", "one connection, one worker")
+            var second: RawHTTP.KeepAliveConnection? = try RawHTTP.KeepAliveConnection(port: server.port)
+            #expect(try second?.send("GET", "/").body == "true", "two connections, one worker")
+            #expect(try first.send("GET", "/").body == "true")
+            second = nil  // closes it; the server notices on its own time
+            var answers: [String] = []
+            for _ in 0..<100 {
+                answers.append(try first.send("GET", "/").body)
+                if answers.last == "false" { break }
+                usleep(20_000)
+            }
+            #expect(answers.last == "false", "once the second connection is closed: \(answers)")
+        }
+    }
+
     @Test("port 0 binds a free port that is readable afterwards")
     func ephemeralPort() async throws {
         try await withServer { server in

@@ -6,16 +6,26 @@ import Synchronization
 /// The API's writes (every method but GET and HEAD) one at a time, and those that arrive while one runs committed
 /// together: the last step before the handler.
 ///
-/// A write that finds none running runs at once, on its worker thread, as a write always did. One that arrives while
-/// another runs is queued and its connection parked (no worker thread waits: the worker goes on reading other
-/// requests); once the running write is done, the queue's writes run on one thread, up to ``WriteQueue/largestGroup``
-/// in one transaction committed once (``SQLiteStore/Database/writeTogether(_:_:)``), and each is answered after that
-/// commit. Their answers are those they would get one after another in the same order.
+/// A write that finds none running runs at once, on its worker thread, as a write always did, unless the server has
+/// more connections open than worker threads (``MicroHTTP/HTTPRequest/connectionsOutnumberWorkers``). One that
+/// arrives while another runs, or finds the connections outnumbering the workers, is queued and its connection parked
+/// (no worker thread waits: the worker goes on reading other requests); once the running write is done, the queue's
+/// writes run on one thread, up to ``WriteQueue/largestGroup`` in one transaction committed once
+/// (``SQLiteStore/Database/writeTogether(_:_:)``), and each is answered after that commit. Their answers are those
+/// they would get one after another in the same order.
 ///
 /// Why: a commit writes every page its transaction changed to the write-ahead log, and most of what one `POST
 /// /contacts` changes (indexes, the tables' last pages) the next changes too. Before, the writes waited for the
 /// writer on a lock, blocking their worker thread; with two workers at most one write waited, so nothing could be
 /// grouped, and the waiting worker spun in the kernel (Swift's `Mutex` on Linux is a priority-inheriting futex).
+///
+/// Why the connections count: libmicrohttpd keeps each connection on the worker thread that accepted it, and one
+/// thread sometimes accepts all of a client's connections. A write run at once on that thread then keeps it from
+/// reading the next connection's write, so no write ever finds another running, nothing is grouped, and each commits
+/// alone: 32 connections moving identities ran at 6,200-9,000 moves a second in such seconds against 10,000-20,000
+/// when the connections were spread (BENCHMARKS.md, "Where the time goes"). Queued, the thread's writes are grouped
+/// as if the connections were spread. With as many connections as workers or fewer (a test suite's one client) the
+/// write still runs at once, without the hand-over to the queue's thread.
 struct GroupCommit: Middleware {
     let queue: WriteQueue
 
@@ -24,7 +34,10 @@ struct GroupCommit: Middleware {
         guard HTTPMethod(rawValue: context.exchange.request.method)?.onlyReads == false else {
             return try next(context)
         }
-        return try queue.run(context.exchange) { try next(context) }
+        let request = context.exchange.request
+        return try queue.run(context.exchange, runsNowWhenIdle: !request.connectionsOutnumberWorkers) {
+            try next(context)
+        }
     }
 }
 
@@ -58,13 +71,18 @@ final class WriteQueue: Sendable {
         self.database = database
     }
 
-    /// `work`'s answer: now when no write runs, else handed over once it has run and its group has committed.
-    func run(_ exchange: Exchange, _ work: @escaping @Sendable () throws -> HTTPResponse) throws -> HTTPResponse {
-        let runsNow = state.withLock { state in
-            if state.busy { return false }
-            state.busy = true
-            return true
-        }
+    /// `work`'s answer: now when no write runs and `runsNowWhenIdle`, else handed over once it has run on the queue's
+    /// thread and its group has committed.
+    func run(
+        _ exchange: Exchange, runsNowWhenIdle: Bool = true, _ work: @escaping @Sendable () throws -> HTTPResponse
+    ) throws -> HTTPResponse {
+        let runsNow =
+            runsNowWhenIdle
+            && state.withLock { state in
+                if state.busy { return false }
+                state.busy = true
+                return true
+            }
         guard runsNow else {
             return .pending { [self] deliver in enqueue(Job(exchange: exchange, work: work, deliver: deliver)) }
         }
