@@ -43,6 +43,9 @@ public final class HTTPServer: Sendable {
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
             self.connectionLimit = connectionLimit
         }
+
+        /// The worker threads libmicrohttpd runs: `threadCount`, at least one.
+        var workerCount: Int { max(1, threadCount) }
     }
 
     /// A PEM certificate (chain) and its PEM private key.
@@ -107,7 +110,7 @@ public final class HTTPServer: Sendable {
             return cmhd_start_daemon(
                 flags, address, MHDCallbacks.accessHandler, pointer, MHDCallbacks.requestCompleted, pointer,
                 MHDCallbacks.connectionNotified, pointer, MHDCallbacks.identityUnescape,
-                UInt32(max(1, configuration.threadCount)),
+                UInt32(configuration.workerCount),
                 UInt32(configuration.connectionTimeoutSeconds), UInt32(configuration.connectionLimit),
                 Self.connectionMemoryBytes, context.tlsKey?.baseAddress, context.tlsCertificate?.baseAddress)
         }

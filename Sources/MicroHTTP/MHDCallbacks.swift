@@ -137,7 +137,7 @@ enum MHDCallbacks {
             bodyExceededLimit: state.bodyExceededLimit,
             isSecure: server.configuration.tls != nil,
             connectionsOutnumberWorkers: server.openConnections.load(ordering: .relaxed)
-                > max(1, server.configuration.threadCount)
+                > server.configuration.workerCount
         )
         state.body = []
         return deliver(server.handler(request), server, state, connection, bodyComplete: bodyComplete)
