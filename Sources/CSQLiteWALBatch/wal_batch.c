@@ -80,11 +80,16 @@ static int batch_write(sqlite3_file *handle, const void *data, int amount, sqlit
     if (amount == FRAME_HEADER_BYTES) {
         file->ends_commit = (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
     }
-    int rc = SQLITE_OK;
-    if (file->pending_bytes > 0 && offset != file->pending_offset + file->pending_bytes) rc = write_out(file);
-    if (rc == SQLITE_OK && !make_room(file, amount)) rc = write_out(file);
-    if (rc != SQLITE_OK) return rc;
-    if (!make_room(file, amount)) return file->log->pMethods->xWrite(file->log, data, amount, offset);
+    if (file->pending_bytes > 0 && offset != file->pending_offset + file->pending_bytes) {
+        int rc = write_out(file);
+        if (rc != SQLITE_OK) return rc;
+    }
+    if (!make_room(file, amount)) {
+        int rc = write_out(file);
+        if (rc != SQLITE_OK) return rc;
+        // More than the buffer holds, or no memory for it: straight to the file.
+        if (!make_room(file, amount)) return file->log->pMethods->xWrite(file->log, data, amount, offset);
+    }
     if (file->pending_bytes == 0) file->pending_offset = offset;
     memcpy(file->pending + file->pending_bytes, data, (size_t)amount);
     file->pending_bytes += amount;
