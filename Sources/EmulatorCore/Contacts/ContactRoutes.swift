@@ -55,8 +55,7 @@ enum ContactRoutes {
     /// `PUT /contacts/{identifier}`: changes name, friendly name, avatar and data; adds notes (§2.6).
     static func update(_ context: RequestContext) throws -> HTTPResponse {
         let contact = try context.write(
-            precheck: { _ = try ContactChanges(body: context.body) }, target: context.contactID(in:),
-            input: { _, _ in try ContactChanges(body: context.body) }
+            body: { try ContactChanges(body: context.body) }, target: context.contactID(in:)
         ) { connection, id, changes in
             let repository = ContactRepository(connection: connection)
             var changed = try repository.updateContact(

@@ -18,8 +18,7 @@ enum IdentityRoutes {
     /// §3.4). The move is one transaction.
     static func attach(_ context: RequestContext) throws -> HTTPResponse {
         let identities = try context.write(
-            precheck: { _ = try NewIdentity(body: context.body) }, target: context.contactID(in:),
-            input: { _, _ in try NewIdentity(body: context.body) }
+            body: { try NewIdentity(body: context.body) }, target: context.contactID(in:)
         ) { connection, contactID, identity in
             let repository = ContactRepository(connection: connection)
             try repository.attach(

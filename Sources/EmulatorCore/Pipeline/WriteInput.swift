@@ -123,6 +123,26 @@ extension RequestContext {
         }
     }
 
+    /// Runs a write whose input is the body alone, which no rule of the store decides: it is decoded once, before
+    /// the transaction. When that fails the writer is never taken: in a read transaction the path's target is found
+    /// first (its 404 comes before any 422), and then the body's problems are thrown. It answers as
+    /// ``write(precheck:target:input:change:)`` would with the same decoding as precheck and input, without decoding
+    /// the body a second time inside the transaction.
+    func write<Target, Input, Output>(
+        body decode: () throws -> Input,
+        target: (Connection) throws -> Target,
+        change: (Connection, Target, Input) throws -> Output
+    ) throws -> Output {
+        let input: Input
+        do {
+            input = try decode()
+        } catch let bodyErrors as ValidationErrors {
+            try database.read { connection in _ = try target(connection) }
+            throw bodyErrors
+        }
+        return try database.write { connection in try change(connection, try target(connection), input) }
+    }
+
     /// The lookups of this request's account and brand over a connection.
     func lookups(_ connection: Connection, brandID: Int? = nil) -> StoreLookups {
         StoreLookups(connection: connection, accountID: accountID, brandID: brandID ?? brand.id)

@@ -29,8 +29,7 @@ enum ResponseTemplateRoutes {
     /// Owned by the caller; no group.
     static func create(_ context: RequestContext) throws -> HTTPResponse {
         let template = try context.write(
-            precheck: { _ = try NewResponseTemplate(body: context.body) }, target: { _ in },
-            input: { _, _ in try NewResponseTemplate(body: context.body) }
+            body: { try NewResponseTemplate(body: context.body) }, target: { _ in }
         ) { connection, _, input -> ResponseTemplateRecord? in
             let repository = ResponseTemplateRepository(connection: connection)
             let id = try repository.insert(
@@ -45,12 +44,11 @@ enum ResponseTemplateRoutes {
     /// Changes name, body and the personal flag; the owner stays.
     static func update(_ context: RequestContext) throws -> HTTPResponse {
         let template = try context.write(
-            precheck: { _ = try ResponseTemplateChanges(body: context.body) },
+            body: { try ResponseTemplateChanges(body: context.body) },
             target: { connection in
                 guard let found = try visibleTemplate(context, connection) else { throw APIError.notFound }
                 return found.id
-            },
-            input: { _, _ in try ResponseTemplateChanges(body: context.body) }
+            }
         ) { connection, id, changes -> ResponseTemplateRecord? in
             let repository = ResponseTemplateRepository(connection: connection)
             try repository.update(id: id, name: changes.name, body: changes.body, isPersonal: changes.isPersonal)
