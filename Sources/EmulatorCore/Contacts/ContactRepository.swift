@@ -236,7 +236,8 @@ struct ContactRepository {
     func touch(contactIDs: [Int], now: Timestamp) throws {
         // One single-row update per contact: a third of the cost of one `id IN (...)` update of one or two rows
         // (SQLite plans a single-row update without a statement journal or a list to walk).
-        for contactID in Set(contactIDs) {
+        // Each id once, without building a set: callers pass one or two.
+        for (position, contactID) in contactIDs.enumerated() where !contactIDs[..<position].contains(contactID) {
             try connection.execute("UPDATE contacts SET updated_at = ? WHERE id = ?", [now.milliseconds, contactID])
         }
     }

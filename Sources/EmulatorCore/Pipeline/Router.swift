@@ -75,13 +75,11 @@ struct RoutePattern: Sendable {
     /// The path parameters when `path` (decoded segments) fits the pattern.
     func parameters(matching path: [String]) -> PathParameters? {
         guard path.count == segments.count else { return nil }
+        // The literals first: a table tries several patterns of a path's length, and only the one that fits needs
+        // its parameters stored (a dictionary filled for a pattern that then failed was allocated for nothing).
+        for case (.literal(let literal), let segment) in zip(segments, path) where literal != segment { return nil }
         var parameters: [String: String] = [:]
-        for (pattern, segment) in zip(segments, path) {
-            switch pattern {
-            case .literal(let literal): if literal != segment { return nil }
-            case .parameter(let name): parameters[name] = segment
-            }
-        }
+        for case (.parameter(let name), let segment) in zip(segments, path) { parameters[name] = segment }
         return PathParameters(parameters)
     }
 }
@@ -189,17 +187,17 @@ struct RouteGroup<Context>: Sendable {
 enum RequestPath {
     /// The decoded segments after `prefix`, or nil when a segment is not valid percent-encoded UTF-8.
     static func decodedSegments(_ raw: ArraySlice<Substring>) -> [String]? {
-        var rest = Array(raw)
-        // The bytes first: only a segment whose UTF-8 ends in `.json` can end in those characters, and comparing
-        // characters (as `hasSuffix` does, grapheme by grapheme) costs more than the bytes.
-        if let last = rest.last, last.utf8.count >= 5, last.utf8.suffix(5).elementsEqual(".json".utf8),
-            last.hasSuffix(".json")
-        {
-            rest[rest.count - 1] = last.dropLast(5)
-        }
         var decoded: [String] = []
-        decoded.reserveCapacity(rest.count)
-        for segment in rest {
+        decoded.reserveCapacity(raw.count)
+        for index in raw.indices {
+            var segment = raw[index]
+            // The bytes first: only a segment whose UTF-8 ends in `.json` can end in those characters, and comparing
+            // characters (as `hasSuffix` does, grapheme by grapheme) costs more than the bytes.
+            if index == raw.endIndex - 1, segment.utf8.count >= 5, segment.utf8.suffix(5).elementsEqual(".json".utf8),
+                segment.hasSuffix(".json")
+            {
+                segment = segment.dropLast(5)
+            }
             guard let text = PercentDecoding.decodePathSegment(segment) else { return nil }
             decoded.append(text)
         }
