@@ -35,48 +35,7 @@ static int prepare_reader(void) {
         return 0;
     sqlite3_busy_timeout(reader, 5000);
     sqlite3_exec(reader, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
-    for (int index = 0; index < STATEMENT_COUNT; index++) {
-        if (sqlite3_prepare_v3(reader, sql[index], -1, SQLITE_PREPARE_PERSISTENT, &statements[index], NULL) !=
-            SQLITE_OK) {
-            fprintf(stderr, "ceiling: %s\n", sqlite3_errmsg(reader));
-            return 0;
-        }
-    }
-    return 1;
-}
-
-struct text { char bytes[16384]; size_t size; int overflow; };
-
-static void put(struct text *out, const char *bytes, size_t size) {
-    if (out->size + size > sizeof out->bytes) { out->overflow = 1; return; }
-    memcpy(out->bytes + out->size, bytes, size);
-    out->size += size;
-}
-
-static void put_literal(struct text *out, const char *literal) { put(out, literal, strlen(literal)); }
-
-/* A JSON string, escaped as the emulator escapes (control characters as \u00XX), or null. */
-static void put_string(struct text *out, const unsigned char *value) {
-    if (value == NULL) { put_literal(out, "null"); return; }
-    put(out, "\"", 1);
-    for (const unsigned char *at = value; *at; at++) {
-        char escaped[8];
-        switch (*at) {
-        case '"': put(out, "\\\"", 2); break;
-        case '\\': put(out, "\\\\", 2); break;
-        case '\n': put(out, "\\n", 2); break;
-        case '\r': put(out, "\\r", 2); break;
-        case '\t': put(out, "\\t", 2); break;
-        default:
-            if (*at < 0x20) {
-                snprintf(escaped, sizeof escaped, "\\u%04x", *at);
-                put(out, escaped, 6);
-            } else {
-                put(out, (const char *) at, 1);
-            }
-        }
-    }
-    put(out, "\"", 1);
+    return prepare_all(reader, sql, statements, STATEMENT_COUNT);
 }
 
 /* Milliseconds since 1970 as the emulator writes them: "2026-11-26T00:00:00.000Z". */
