@@ -17,15 +17,16 @@
  *   GET  /page/conversations?page=N   GET /conversations?page=N     (not archived, newest first)
  *   GET  /page/messages?page=N        GET /messages?page=N          (the brand's, newest first)
  *
- * and one contact, and one identity move, with the emulator's own statements and its answer written by hand
- * (bench/ceiling_contact.c, bench/ceiling_move.c; the move writes to that copy):
+ * and one contact, one contact insert and one identity move, with the emulator's own statements and its answer
+ * written by hand (bench/ceiling_contact.c, bench/ceiling_create.c, bench/ceiling_move.c; the writes go to that copy):
  *
  *   GET  /contact?email=c42@example.com   GET /contacts/c42@example.com
+ *   POST /create?email=n1@example.com     POST /contacts (name New, email n1@example.com)
  *   POST /move?to=mover-a@example.com     POST /contacts/mover-a@example.com/identities (moving@example.com)
  *
  * Usage: ceiling PORT DATABASE [EMULATOR_DATABASE]
  *        (DATABASE is created and seeded with 100,000 rows when empty; EMULATOR_DATABASE is read, and
- *        written only by the moves)
+ *        written by the inserts and moves)
  */
 #include <microhttpd.h>
 #include "ceiling.h"
@@ -111,6 +112,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
     if (strcmp(method, "GET") == 0 && strncmp(url, "/page/", 6) == 0) return answer_page(connection, url + 6);
     if (strcmp(method, "GET") == 0 && strcmp(url, "/contact") == 0) return answer_contact(connection);
     if (strcmp(method, "POST") == 0 && strcmp(url, "/move") == 0) return answer_move(connection);
+    if (strcmp(method, "POST") == 0 && strcmp(url, "/create") == 0) return answer_create(connection);
     return respond(connection, 404, "{\"error\":\"Not Found\"}", 21);
 }
 

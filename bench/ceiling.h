@@ -17,6 +17,10 @@ enum MHD_Result answer_page(struct MHD_Connection *connection, const char *name)
 /* Answers GET /contact?email=E: the emulator's GET /contacts/{E}, its statements run in C (bench/ceiling_contact.c). */
 enum MHD_Result answer_contact(struct MHD_Connection *connection);
 
+/* Answers POST /create?email=E: the emulator's POST /contacts with the name New and the email E, its statements run
+ * in C (bench/ceiling_create.c). */
+enum MHD_Result answer_create(struct MHD_Connection *connection);
+
 /* Answers POST /move?to=E: the emulator's POST /contacts/{E}/identities moving moving@example.com to E, its
  * statements run in C (bench/ceiling_move.c). */
 enum MHD_Result answer_move(struct MHD_Connection *connection);
@@ -24,6 +28,12 @@ enum MHD_Result answer_move(struct MHD_Connection *connection);
 /* Prepares count statements, persistent, on a connection; 0 (the error printed) when one fails
  * (bench/ceiling_shared.c, as what follows). */
 int prepare_all(sqlite3 *connection, const char *const *sql, sqlite3_stmt **statements, int count);
+
+/* Runs a statement that yields no row; 0 when it fails. */
+int run(sqlite3_stmt *statement);
+
+/* The time as the emulator stores it: milliseconds since 1970. */
+sqlite3_int64 now_milliseconds(void);
 
 /* An answer being written; overflow is set, and the rest dropped, past its size. */
 struct text { char bytes[16384]; size_t size; int overflow; };
@@ -36,4 +46,28 @@ void put_literal(struct text *out, const char *literal);
 
 /* Appends a JSON string, escaped as the emulator escapes (control characters as \u00XX), or null. */
 void put_string(struct text *out, const unsigned char *value);
+
+/* One kind of write: its statements (prepared on the writer on first use), the query argument it takes, and what it
+ * does in the transaction, which answers the HTTP status (anything but 200 rolls back): 200 with the answer it wrote,
+ * refusal_status with the body refusal, or 500. */
+struct write {
+    const char *const *sql;
+    sqlite3_stmt **statements;
+    int count;
+    const char *argument;
+    unsigned int (*body)(sqlite3 *writer, const char *argument, struct text *out);
+    unsigned int refusal_status;
+    const char *refusal;
+};
+
+/* Answers a write, run in one BEGIN IMMEDIATE transaction of the one writer of the emulator's database copy, behind
+ * a mutex as the emulator's one writer is. */
+enum MHD_Result answer_write(struct MHD_Connection *connection, struct write *write);
+
+/* Writes a contact as the emulator answers it. Its row is current in contact (id, external_id, name, friendly_name,
+ * external_avatar_url, created_at, updated_at); identities (type, identifier by position), data (position, key,
+ * value_json) and notes (id, body, created_at, updated_at, the creator's name and email, in order) are bound to the
+ * contact's id and stepped here. With data or notes NULL the contact has none. */
+void write_contact(struct text *out, sqlite3_int64 id, sqlite3_stmt *contact, sqlite3_stmt *identities,
+                   sqlite3_stmt *data, sqlite3_stmt *notes);
 #endif

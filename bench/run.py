@@ -233,6 +233,12 @@ SCRIPTS = {
     '  return wrk.format("GET", "/page/search?q=c" .. math.random(10000, 99999) .. "@")\nend\n',
     "ceiling_contact": 'request = function()\n'
     '  return wrk.format("GET", "/contact?email=c" .. math.random(0, 99999) .. "@example.com")\nend\n',
+    "ceiling_create": 'wrk.headers["Content-Type"] = "application/json"\nlocal counter = 0\nlocal threads = 0\n'
+    'setup = function(thread)\n  threads = threads + 1\n  thread:set("prefix", os.time() .. "t" .. threads)\nend\n'
+    'request = function()\n  counter = counter + 1\n'
+    '  local email = "n" .. prefix .. "-" .. counter .. "@example.com"\n'
+    '  return wrk.format("POST", "/create?email=" .. email, nil, \'{"contact":{"name":"New","email":"\' .. email '
+    '.. \'"}}\')\nend\n',
     "ceiling_move": 'wrk.headers["Content-Type"] = "application/json"\nlocal flip = false\nrequest = function()\n'
     '  flip = not flip\n'
     '  local target = flip and "mover-b" or "mover-a"\n'
@@ -251,6 +257,7 @@ CEILINGS = {
     "ceiling_write": "one-row write",
     "ceiling_search": "same search",
     "ceiling_contact": "same read",
+    "ceiling_create": "same insert",
     "ceiling_move": "same move",
     "ceiling_contacts": "same page",
     "ceiling_conversations": "same page",
@@ -267,6 +274,7 @@ SCENARIOS = [  # (label, emulator script, ceiling script)
     ("GET /conversations (a page of 30 of 40,000)", "list_conversations", "ceiling_conversations"),
     ("GET /messages (a page of 30 of 350,000)", "list_messages", "ceiling_messages"),
     ("POST /contacts (unique bodies)", "create_contact", "ceiling_write"),
+    ("POST /contacts (unique bodies; against the same insert in C)", "create_contact", "ceiling_create"),
     ("POST …/identities (move back and forth)", "move_identity", "ceiling_write"),
     ("POST …/identities (move; against the same move in C)", "move_identity", "ceiling_move"),
     ("GET /articles?q= (5,000 articles)", "search_articles", "ceiling_read"),
@@ -583,7 +591,8 @@ def main():
     batch = os.path.join(ROOT, "Sources", "CSQLiteWALBatch")
     run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-I", os.path.join(batch, "include"), "-o", ceiling] +
         [os.path.join(ROOT, "bench", name) for name in ["ceiling.c", "ceiling_pages.c", "ceiling_contact.c",
-                                                          "ceiling_move.c", "ceiling_shared.c"]] +
+                                                          "ceiling_move.c", "ceiling_create.c",
+                                                          "ceiling_shared.c"]] +
         [os.path.join(batch, "wal_batch.c"), "-lmicrohttpd", "-lsqlite3"])
 
     seeded = seeded_database(binary)
@@ -649,9 +658,10 @@ def main():
         "emulator against the ceiling, `bench/ceiling.c` — libmicrohttpd and SQLite doing the least a request can with",
         "the emulator's threading and WAL settings: one indexed read answering a small JSON document, one INSERT and its",
         "COMMIT, or, for searches and list pages, the same query on a copy of the same data with the page's JSON built",
-        "inside SQLite (`bench/ceiling_pages.c`), or the emulator's own statements in C for a contact read or an",
-        "identity move, with the same answer written by hand (`bench/ceiling_contact.c`, `bench/ceiling_move.c`) — in",
-        "the same run, alternating, with wrk on loopback sharing the cores.",
+        "inside SQLite (`bench/ceiling_pages.c`), or the emulator's own statements in C for a contact read, a contact",
+        "insert or an identity move, with the same answer written by hand (`bench/ceiling_contact.c`,",
+        "`bench/ceiling_create.c`, `bench/ceiling_move.c`) — in the same run, alternating, with wrk on loopback",
+        "sharing the cores.",
         "",
         f"- Machine: {os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
         f"{platform.system()} {platform.release()}",
