@@ -4,8 +4,11 @@ import TestSupport
 import Testing
 
 @Suite struct LocalCertificatesTests {
-    func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)/nested").path
+    /// A directory of its own, nested one level down (the certificates' directory is created with its parents), and
+    /// the top one, which the test deletes.
+    func temporaryDirectory() -> (nested: String, top: String) {
+        let top = FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)")
+        return (top.appendingPathComponent("nested").path, top.path)
     }
 
     /// Runs openssl and returns its exit status and output.
@@ -16,8 +19,8 @@ import Testing
 
     @Test("creates a CA and a server certificate it signs, for the Re:amaze hosts and extra ones; keys are 0600")
     func creates() throws {
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (directory, top) = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: top) }
         let files = try LocalCertificates.ensure(in: directory, extraHosts: ["emulator.internal", "10.0.0.7"])
         #expect(files.createdAuthority)
         for key in [files.caKey, files.serverKey] {
@@ -40,8 +43,8 @@ import Testing
 
     @Test("a second run keeps the CA and signs a new server certificate with it")
     func reusesAuthority() throws {
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (directory, top) = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: top) }
         let first = try LocalCertificates.ensure(in: directory)
         let authority = try Data(contentsOf: URL(fileURLWithPath: first.caCertificate))
         let server = try Data(contentsOf: URL(fileURLWithPath: first.serverCertificate))

@@ -9,17 +9,6 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
 @Suite struct GroupedWritesTests {
     struct Refused: Error {}
 
-    /// A fresh file database and its path.
-    private static func database() throws -> (Database, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("group-\(UUID().uuidString).sqlite")
-            .path
-        return (try Database(path: path, migrations: migrations), path)
-    }
-
-    private static func names(_ database: Database) throws -> [String] {
-        try database.read { try $0.query("SELECT name FROM items ORDER BY id") { $0.string(0) } }
-    }
-
     /// The commits in the write-ahead log: frames of the log's current salt whose header gives the database size
     /// after a commit (https://www.sqlite.org/fileformat2.html#walformat).
     private static func commits(inLogOf path: String) throws -> Int {
@@ -37,8 +26,8 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
 
     @Test("writes run together commit once; each sees the writes before it; one that throws undoes only its own")
     func oneCommit() throws {
-        let (database, path) = try Self.database()
-        defer { database.close() }
+        let (database, path) = try scratchDatabase("group", migrations: migrations)
+        defer { discard(database, at: path) }
         try database.write { try $0.execute("INSERT INTO items (name) VALUES ('before')") }
         let commitsBefore = try Self.commits(inLogOf: path)
         var seen: [Int] = []
@@ -64,14 +53,14 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
         }
         #expect(outcomes.map { "\($0)" } == ["kept", "kept", "kept", "kept"])
         #expect(seen == [2], "the second write reads the first one's row before it is committed")
-        #expect(try Self.names(database) == ["before", "first", "second", "fourth"])
+        #expect(try itemNames(database) == ["before", "first", "second", "fourth"])
         #expect(try Self.commits(inLogOf: path) == commitsBefore + 1)
     }
 
     @Test("when SQLite ends the group's transaction, the writes before are undone and the rest commit in a new one")
     func transactionEndedBySQLite() throws {
-        let (database, _) = try Self.database()
-        defer { database.close() }
+        let (database, path) = try scratchDatabase("group", migrations: migrations)
+        defer { discard(database, at: path) }
         let outcomes = database.writeTogether(3) { index in
             switch index {
             case 0:
@@ -93,12 +82,13 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
             }
         }
         #expect(outcomes.map { "\($0)".prefix(6) } == ["undone", "kept", "kept"])
-        #expect(try Self.names(database) == ["after"])
+        #expect(try itemNames(database) == ["after"])
     }
 
     @Test("on a closed database no write of a group runs; inside a group, what takes the writer for itself throws")
     func refusals() throws {
-        let (database, _) = try Self.database()
+        let (database, path) = try scratchDatabase("group", migrations: migrations)
+        defer { discard(database, at: path) }
         let snapshot = try database.snapshot()
         var errors: [String] = []
         let outcomes = database.writeTogether(2) { _ in

@@ -8,15 +8,11 @@ private let migrations = [
     "ALTER TABLE items ADD COLUMN size INTEGER;",
 ]
 
-private func temporaryPath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString).sqlite").path
-}
-
 @Suite struct SQLiteStoreTests {
     @Test("opening a file runs every migration once, in WAL mode with foreign keys on")
     func openAndMigrate() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         do {
             let connection = try Connection.open(path: path, migrations: Array(migrations.prefix(1)))
             #expect(try connection.schemaVersion() == 1)
@@ -48,8 +44,8 @@ private func temporaryPath() -> String {
         #expect(try fresh.schemaVersion() == 2)
         #expect(try fresh.queryOne(itemsSQL) { $0.string(0) } == current, "made from the image, not the migrations")
 
-        let newFile = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: newFile) }
+        let newFile = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: newFile) }
         do {
             let connection = try Connection.open(path: newFile, migrations: migrations, newDatabase: { image })
             #expect(try connection.queryOne(itemsSQL) { $0.string(0) } == current)
@@ -65,8 +61,8 @@ private func temporaryPath() -> String {
         #expect(try file.queryOne("PRAGMA journal_mode") { $0.string(0) } == "wal")
         #expect(try file.query("SELECT name FROM items") { $0.string(0) } == ["in the file"])
 
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         do {
             let connection = try Connection.open(path: path, migrations: Array(migrations.prefix(1)))
             try connection.execute("INSERT INTO items (name) VALUES (?)", ["kept"])
@@ -104,8 +100,8 @@ private func temporaryPath() -> String {
 
     @Test("a database of a newer schema than the migrations make is refused and left as it is")
     func newerSchemaRefused() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         do {
             let connection = try Connection.open(path: path, migrations: migrations)
             try connection.execute("INSERT INTO items (name, size) VALUES (?, ?)", ["kept", 3])
@@ -200,8 +196,8 @@ private func temporaryPath() -> String {
         "the watched tables' generation moves with their changes only, whole-table deletes and restores included",
         arguments: [":memory:", "file"])
     func watchedTablesGeneration(place: String) throws {
-        let path = place == "file" ? temporaryPath() : place
-        defer { if place == "file" { try? FileManager.default.removeItem(atPath: path) } }
+        let path = place == "file" ? scratchDatabasePath("sqlite") : place
+        defer { if place == "file" { removeDatabaseFiles(at: path) } }
         let database = try Database(
             path: path, migrations: migrations + ["CREATE TABLE others (id INTEGER PRIMARY KEY, note TEXT) STRICT;"],
             watching: ["ITEMS"])
@@ -262,8 +258,8 @@ private func temporaryPath() -> String {
 
     @Test("many threads writing through one Database lose nothing")
     func concurrentWrites() async throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         let database = try Database(path: path, migrations: migrations)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
@@ -284,8 +280,8 @@ private func temporaryPath() -> String {
 
     @Test("a snapshot restores a WAL file database to the copied state")
     func snapshots() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         let database = try Database(path: path, migrations: migrations)
         _ = try database.write { try $0.execute("INSERT INTO items (name) VALUES ('before')") }
         let snapshot = try database.snapshot()
@@ -300,8 +296,8 @@ private func temporaryPath() -> String {
 
     @Test("a commit never checkpoints the log itself: a checkpoint runs in the background and copies it to the file")
     func backgroundCheckpoints() async throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         let database = try Database(path: path, migrations: migrations)
         defer { database.close() }
         #expect(try database.write { try $0.queryOne("PRAGMA wal_autocheckpoint") { $0.int(0) } } == 0)
@@ -326,8 +322,8 @@ private func temporaryPath() -> String {
 
     @Test("under writes that never pause, the log still starts again: it stays within a few times the catch-up size")
     func logBoundedUnderSustainedWrites() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         let database = try Database(path: path, migrations: migrations)
         defer { database.close() }
         // 20,000 commits of about two pages each, back to back: 40,000 pages (160 MiB) of log if it never restarts.
@@ -346,8 +342,8 @@ private func temporaryPath() -> String {
         "under small writes that never pause, a checkpoint runs once the log has grown by a step, not after every commit"
     )
     func checkpointsPerStepOfGrowth() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         let database = try Database(path: path, migrations: migrations)
         defer { database.close() }
         // 20,000 commits of a short row: a table page and an index page each, about 40,000 pages of log. Every
@@ -362,8 +358,8 @@ private func temporaryPath() -> String {
 
     @Test("reads of a file database run on their own connections and see every committed write, never a half one")
     func parallelReads() async throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         let database = try Database(path: path, migrations: migrations)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -394,8 +390,8 @@ private func temporaryPath() -> String {
     @Test(
         "a read can never write: a read-only connection for a file, query_only for :memory:", arguments: [true, false])
     func readsCannotWrite(onFile: Bool) throws {
-        let path = onFile ? temporaryPath() : ":memory:"
-        defer { if onFile { try? FileManager.default.removeItem(atPath: path) } }
+        let path = onFile ? scratchDatabasePath("sqlite") : ":memory:"
+        defer { if onFile { removeDatabaseFiles(at: path) } }
         let database = try Database(path: path, migrations: migrations)
         #expect {
             try database.read { try $0.execute("INSERT INTO items (name) VALUES ('sneaky')") }
@@ -522,8 +518,8 @@ private func temporaryPath() -> String {
 
     @Test("a snapshot is a file of the database's size, deleted when the snapshot is released")
     func snapshotIsAFile() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchDatabasePath("sqlite")
+        defer { removeDatabaseFiles(at: path) }
         let database = try Database(path: path, migrations: migrations)
         try database.write { try $0.execute("INSERT INTO items (name) VALUES ('a')") }
         var snapshot: Snapshot? = try database.snapshot()

@@ -12,30 +12,12 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
 /// the copy: SQLite then rebuilds its index of the log from the file alone, keeping only whole commits whose
 /// checksums chain. The writes stay under the log's checkpoint threshold, so no checkpoint changes the files midway.
 @Suite struct WALBatchTests {
-    /// A fresh file database and its path.
-    private static func database() throws -> (Database, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).sqlite")
-            .path
-        return (try Database(path: path, migrations: migrations), path)
-    }
-
-    /// Closes the database and deletes its files.
-    private static func discard(_ database: Database, at path: String) {
-        database.close()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-
     /// What a crash now would leave: the database file and its log, copied as they are on disk, opened anew.
     private static func reopenedCopy(of path: String) throws -> (Database, String) {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).sqlite")
-            .path
+        let copy = scratchDatabasePath("copy")
         try FileManager.default.copyItem(atPath: path, toPath: copy)
         try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
         return (try Database(path: copy, migrations: migrations), copy)
-    }
-
-    private static func names(_ database: Database) throws -> [String] {
-        try database.read { try $0.query("SELECT name FROM items ORDER BY id") { $0.string(0) } }
     }
 
     private static func integrity(_ database: Database) throws -> String? {
@@ -44,20 +26,20 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
 
     @Test("every commit is in the log file when its write returns")
     func commitWrittenOnReturn() throws {
-        let (database, path) = try Self.database()
-        defer { Self.discard(database, at: path) }
+        let (database, path) = try scratchDatabase("batch", migrations: migrations)
+        defer { discard(database, at: path) }
         for index in 1...5 {
             try database.write { try $0.execute("INSERT INTO items (name) VALUES (?)", ["item \(index)"]) }
             let (copy, copyPath) = try Self.reopenedCopy(of: path)
-            defer { Self.discard(copy, at: copyPath) }
-            #expect(try Self.names(copy) == (1...index).map { "item \($0)" })
+            defer { discard(copy, at: copyPath) }
+            #expect(try itemNames(copy) == (1...index).map { "item \($0)" })
         }
     }
 
     @Test("a commit larger than the buffer (128 KiB of frames) is written whole, in order")
     func largeCommit() throws {
-        let (database, path) = try Self.database()
-        defer { Self.discard(database, at: path) }
+        let (database, path) = try scratchDatabase("batch", migrations: migrations)
+        defer { discard(database, at: path) }
         // 160 rows of 8 KiB: some 330 pages, ten times the buffer, under the 1,000 pages of a checkpoint.
         try database.write { connection in
             for index in 0..<160 {
@@ -67,9 +49,9 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
         }
         try database.write { try $0.execute("INSERT INTO items (name) VALUES ('after')") }
         let (copy, copyPath) = try Self.reopenedCopy(of: path)
-        defer { Self.discard(copy, at: copyPath) }
+        defer { discard(copy, at: copyPath) }
         #expect(try Self.integrity(copy) == "ok")
-        #expect(try Self.names(copy) == (0..<160).map { "row \($0)" } + ["after"])
+        #expect(try itemNames(copy) == (0..<160).map { "row \($0)" } + ["after"])
         let payloadBytes = try copy.read { try $0.queryOne("SELECT sum(length(payload)) FROM items") { $0.int(0) } }
         #expect(payloadBytes == 160 * 8192)
     }
@@ -77,8 +59,8 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
     @Test("frames spilled by a transaction that then rolls back are never taken for a commit")
     func spilledThenRolledBack() throws {
         struct Refused: Error {}
-        let (database, path) = try Self.database()
-        defer { Self.discard(database, at: path) }
+        let (database, path) = try scratchDatabase("batch", migrations: migrations)
+        defer { discard(database, at: path) }
         try database.write { try $0.execute("INSERT INTO items (name) VALUES ('kept')") }
         // A cache of a few pages makes SQLite write the transaction's pages to the log before it ends.
         #expect(throws: Refused.self) {
@@ -95,10 +77,10 @@ private let migrations = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT
             try connection.executeScript("PRAGMA cache_size = -2000;")
             try connection.execute("INSERT INTO items (name) VALUES ('after')")
         }
-        #expect(try Self.names(database) == ["kept", "after"])
+        #expect(try itemNames(database) == ["kept", "after"])
         let (copy, copyPath) = try Self.reopenedCopy(of: path)
-        defer { Self.discard(copy, at: copyPath) }
+        defer { discard(copy, at: copyPath) }
         #expect(try Self.integrity(copy) == "ok")
-        #expect(try Self.names(copy) == ["kept", "after"])
+        #expect(try itemNames(copy) == ["kept", "after"])
     }
 }
