@@ -27,6 +27,9 @@ import Testing
             (#""😀 ünïcödé""#, "😀 ünïcödé"),
             (#""a\u0000b""#, "a\u{0}b"),
             (#""\u2028\u2029""#, "\u{2028}\u{2029}"),
+            // The last ASCII byte and the first beyond it, unescaped: ASCII text is taken as it is, the rest validated.
+            ("\"a\u{7F}b\"", "a\u{7F}b"),
+            ("\"a\u{80}b\"", "a\u{80}b"),
         ])
     func acceptsStrings(document: String, expected: String) throws {
         #expect(try Self.parse(document) == .string(expected))
