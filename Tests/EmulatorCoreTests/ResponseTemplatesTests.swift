@@ -54,6 +54,13 @@ import Testing
             }
             let put = try await jane.put("/response_templates/3", #"{"response_template": {"name": "mine now"}}"#)
             #expect(put.status == 404)
+            // The path's 404 comes before the body's 422: a body refused on a template Jane sees is not found on one
+            // she does not.
+            let badBody = #"{"response_template": {"is_personal": "maybe"}}"#
+            #expect(try await jane.put("/response_templates/1", badBody).status == 422)
+            let hidden = try await jane.put("/response_templates/3", badBody)
+            #expect(hidden.status == 404)
+            #expect(hidden.text == #"{"error":"Not Found"}"#)
             let max = emulator.client(login: "max@acme-store.com", token: "max-token")
             #expect(try await max.get("/response_templates/3").status == 200)
         }
