@@ -3,10 +3,16 @@
 so it shows what a change to the request path saved even on a noisy shared machine.
 
     python3 bench/instructions.py BINARY DATABASE [REQUESTS]
+    python3 bench/instructions.py --ceiling CEILING DATABASE [REQUESTS]
 
 Runs BINARY on a copy of DATABASE (a seeded bench database, `.build/bench/seeded.sqlite` after `make bench`) under
 callgrind, zeroes its counts after start-up and 50 warm-up requests, then counts REQUESTS (default 2,000) sequential requests of each kind
 on one keep-alive connection and prints the instructions per request, with the functions that spent most of them.
+Beside the instructions it prints the first-level instruction-cache misses per request, from callgrind's simulation
+of this machine's caches: a request that runs through more distinct code misses more, and on this machine the time
+of a read followed those misses more closely than its instructions (bench/analysis.md, the 03:58 session).
+With `--ceiling`, CEILING is the C ceiling `make bench` builds (`.build/bench/ceiling`) and the requests are its
+one-row read and its copy of the emulator's contact read, for comparison.
 KEEP_CALLGRIND=<folder> keeps each profile there for `callgrind_annotate`; ONLY=<text> counts only the kinds whose label
 contains it. Needs valgrind (`apt-get install valgrind`), and BINARY built as `make bench` builds it (`swift build -c
 release --static-swift-stdlib -Xcc -gdwarf-4 --product reamaze-emulator`): Debian 12's valgrind cannot read the DWARF 5
@@ -39,27 +45,39 @@ KINDS = [  # (label, method, path of request n, body of request n)
     ("POST /contacts", "POST", lambda n: "/api/v1/contacts",
      lambda n: '{"contact":{"name":"New","email":"i%d-%d@example.com"}}' % (os.getpid(), n)),
 ]
+CEILING_KINDS = [  # the same contacts as the emulator's contact reads above
+    ("one-row read (C)", "GET", lambda n: f"/read?email=c{n * 37 % 100000}@example.com", None),
+    ("GET /contacts/{email} (the same read in C)", "GET",
+     lambda n: f"/contact?email=c{n * 37 % 100000}@example.com", None),
+]
 
 
 def main():
-    binary, source = sys.argv[1], sys.argv[2]
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 2000
+    arguments = sys.argv[1:]
+    ceiling = arguments[:1] == ["--ceiling"]
+    binary, source = arguments[ceiling], arguments[ceiling + 1]
+    count = int(arguments[ceiling + 2]) if len(arguments) > ceiling + 2 else 2000
     work = tempfile.mkdtemp(prefix="instructions-")
     database = os.path.join(work, "db.sqlite")
     shutil.copyfile(source, database)
-    for label, method, path, body in [kind for kind in KINDS if os.environ.get("ONLY", "") in kind[0]]:
+    if ceiling:  # its writes' database (unused here), then the copy it reads
+        command = [binary, str(PORT), os.path.join(work, "ceiling-writes.sqlite"), database]
+    else:
+        command = [binary, "--port", str(PORT), "--database", database, "--login", "bench@example.com", "--token",
+                   "bench-token", "--brand", "bench", "--log-level", "error", "--threads", "1"]
+    kinds = CEILING_KINDS if ceiling else KINDS
+    ready = (lambda path: path(0)) if ceiling else (lambda path: "/__emulator/health")
+    for label, method, path, body in [kind for kind in kinds if os.environ.get("ONLY", "") in kind[0]]:
         output = os.path.join(work, "callgrind.out")
         process = subprocess.Popen(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}",
-             binary, "--port", str(PORT), "--database", database, "--login", "bench@example.com", "--token",
-             "bench-token", "--brand", "bench", "--log-level", "error", "--threads", "1"],
+            ["valgrind", "--tool=callgrind", "--cache-sim=yes", f"--callgrind-out-file={output}", *command],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             connection = None
             for _ in range(600):
                 try:
                     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-                    connection.request("GET", "/__emulator/health")
+                    connection.request("GET", ready(path))
                     response = connection.getresponse()
                     response.read()
                     if response.status == 200:
@@ -82,9 +100,12 @@ def main():
             process.wait()
         files = glob.glob(output + "*")
         dumped = next(name for name in files if "Trigger: dump" in open(name, errors="replace").read(4096))
-        def table(inclusive):
+        def table(inclusive, event="Ir"):
             return subprocess.run(["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}",
-                                   "--threshold=100", dumped], capture_output=True, text=True).stdout
+                                   f"--show={event}", "--threshold=100", dumped], capture_output=True, text=True).stdout
+
+        def program_total(text):
+            return int(re.search(r"([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", text).group(1).replace(",", ""))
 
         def rows(text):
             for line in text.splitlines():
@@ -95,12 +116,14 @@ def main():
                     yield float(match.group(2)), match.group(3), name
 
         inclusive = table(True)
-        total = int(re.search(r"([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", inclusive).group(1).replace(",", ""))
-        print(f"{label}: {total / count:,.0f} instructions per request")
+        misses = program_total(table(False, "I1mr"))
+        print(f"{label}: {program_total(inclusive) / count:,.0f} instructions per request, "
+              f"{misses / count:,.0f} first-level instruction-cache misses (simulated)")
         print("  spent in the function itself:")
         for share, _, name in [row for row in rows(table(False)) if row[0] < 50][:12]:
             print(f"    {share:5.1f}%  {name[:110]}")
-        print("  spent in the emulator's own functions and what they call (over 3%):")
+        if not ceiling:
+            print("  spent in the emulator's own functions and what they call (over 3%):")
         shown = set()
         for share, source, name in rows(inclusive):
             if "Sources/" in source and 3 <= share < 50 and "closure" not in name and "thunk" not in name \
