@@ -32,6 +32,8 @@ public final class Connection: @unchecked Sendable {
     private var recentStatements = [CachedStatement?](repeating: nil, count: 1 << Connection.recentSlotBits)
     private static let recentSlotBits = 9
     private var uses: UInt64 = 0
+    /// How many statements this connection has run (each run of a cached one counts).
+    var statementUses: UInt64 { uses }
     /// Open transactions: 0 none, 1 the outer `BEGIN IMMEDIATE`, more for nested savepoints.
     private var transactionDepth = 0
 

@@ -81,6 +81,28 @@ import Testing
         }
     }
 
+    @Test("GET …/identities and …/notes: 404 for an identity no contact holds, 422 for a bad identifier_type")
+    func readsOfThePathContact() async throws {
+        try await withEmulator { emulator in
+            _ = try await emulator.client.post("/contacts", #"{"contact": {"email": "ann@x.io"}}"#)
+            let notFound = #"{"error":"Not Found"}"#
+            let badType = #"{"errors":{"identifier_type":["is not included in the list"]}}"#
+            for (path, status, text) in [
+                ("/contacts/ann@x.io/identities", 200, #"{"identities":[{"type":"email","identifier":"ann@x.io"}]}"#),
+                ("/contacts/ANN@X.IO/notes", 200, "[]"),
+                ("/contacts/nobody@x.io/identities", 404, notFound), ("/contacts/nobody@x.io/notes", 404, notFound),
+                ("/contacts/%20/identities", 404, notFound), ("/contacts/%20/notes", 404, notFound),
+                ("/contacts/ann@x.io/identities?identifier_type=mobile", 404, notFound),
+                ("/contacts/ann@x.io/notes?identifier_type=x", 422, badType),
+                ("/contacts/ann@x.io/identities?identifier_type=x", 422, badType),
+            ] {
+                let response = try await emulator.client.get(path)
+                #expect(response.status == status, "\(path)")
+                #expect(response.text == text, "\(path)")
+            }
+        }
+    }
+
     @Test(
         "POST …/identities validation",
         arguments: [

@@ -113,6 +113,37 @@ struct ContactRepository {
         try connection.query(Self.notesOfContact, [contactID], Self.noteRecord)
     }
 
+    // MARK: One-statement reads (``Database/readOneStatement(_:)``)
+
+    /// The identities of the contact in `accountID` holding the identity, oldest first; nil when none holds it. One
+    /// statement finds the contact and reads its identities: a contact found by one of its identities has at least
+    /// that one, so no row means no contact.
+    func identities(accountID: Int, type: IdentityType, identifier: String) throws -> [Identity]? {
+        guard let normalized = type.normalize(identifier) else { return nil }
+        let identities = try connection.query(
+            """
+            SELECT i.type, i.identifier FROM identities owner JOIN identities i ON i.contact_id = owner.contact_id
+            WHERE owner.account_id = ? AND owner.type = ? AND owner.match_key = ? ORDER BY i.attached_seq
+            """, [accountID, type.rawValue, normalized.matchKey], Self.identity)
+        return identities.isEmpty ? nil : identities
+    }
+
+    /// The notes of the contact in `accountID` holding the identity, as ``notes(contactID:)`` reads them; nil when
+    /// none holds it. One statement: the contact's row comes with a null note when it has none. (A note joins its
+    /// creator inside the `ON` of the outer join, as the plain read's inner join keeps only notes with a creator.)
+    func notes(accountID: Int, type: IdentityType, identifier: String) throws -> [NoteRecord]? {
+        guard let normalized = type.normalize(identifier) else { return nil }
+        let rows = try connection.query(
+            """
+            SELECT \(Self.noteColumns) FROM identities owner
+            LEFT JOIN notes n ON n.contact_id = owner.contact_id AND n.creator_id IN (SELECT id FROM staff)
+            LEFT JOIN staff s ON s.id = n.creator_id
+            WHERE owner.account_id = ? AND owner.type = ? AND owner.match_key = ? ORDER BY n.created_at, n.id
+            """, [accountID, type.rawValue, normalized.matchKey]
+        ) { row in try row.optionalInt("id") == nil ? nil : try Self.noteRecord(row) }
+        return rows.isEmpty ? nil : rows.compactMap { $0 }
+    }
+
     /// One note of the contact, or nil when the id is another contact's or unknown.
     func note(id: Int, contactID: Int) throws -> NoteRecord? {
         try connection.queryOne(

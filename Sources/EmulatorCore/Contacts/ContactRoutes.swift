@@ -88,12 +88,21 @@ extension RequestContext {
     /// Validates `identifier_type` and finds the contact named by the `identifier` path parameter (spec §2.2).
     /// - Throws: a 422 for a bad `identifier_type`, ``APIError/notFound`` when no contact holds the identity.
     func contactID(in connection: Connection) throws -> Int {
+        try readOfPathContact(in: connection) { $0.contactID(accountID:type:identifier:) }
+    }
+
+    /// What `read` finds of the contact named by the `identifier` path parameter, after `identifier_type` is checked.
+    /// - Throws: a 422 for a bad `identifier_type`, ``APIError/notFound`` when `read` finds nothing.
+    func readOfPathContact<Found>(
+        in connection: Connection,
+        _ read: (ContactRepository) -> (_ accountID: Int, _ type: IdentityType, _ identifier: String) throws -> Found?
+    ) throws -> Found {
         let type = try identifierType()
         guard
-            let id = try ContactRepository(connection: connection).contactID(
-                accountID: accountID, type: type, identifier: try pathParameters.require("identifier"))
+            let found = try read(ContactRepository(connection: connection))(
+                accountID, type, try pathParameters.require("identifier"))
         else { throw APIError.notFound }
-        return id
+        return found
     }
 
     /// Reads the contact named by the path and renders what `render` picks of it, in one consistent read.
