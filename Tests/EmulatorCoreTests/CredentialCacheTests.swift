@@ -55,6 +55,19 @@ import Testing
         }
     }
 
+    @Test("the same credentials with another Host are told apart, request after request")
+    func sameCredentialsOtherHost() async throws {
+        try await withEmulator { emulator in
+            let (jane, token) = ("jane@acme-store.com", "9f2c1e7d4b6a")
+            for _ in 0..<3 {
+                let statuses = try [nil, "nobrand.localhost", "nobrand.localhost"].map { host in
+                    try Self.status(emulator, login: jane, token: token, host: host)
+                }
+                #expect(statuses == [200, 404, 404])
+            }
+        }
+    }
+
     @Test("a permission granted by a state import is in force at once, and gone again after a reset")
     func permissionAfterReset() async throws {
         try await withEmulator { emulator in

@@ -35,8 +35,7 @@ struct Authentication: Sendable {
         authorization: String?, host: String?, generation: UInt64, identified: (Int) -> Void
     ) throws -> (StaffUser, Brand) {
         guard let authorization else { throw APIError.unauthorized }
-        let key = CredentialCache.key(authorization: authorization, host: host)
-        let known = cache.lookUp(key, generation: generation)
+        let known = cache.lookUp(authorization: authorization, host: host, generation: generation)
         if let (credentials, cached) = known, let cached {
             guard Authenticator.constantTimeEquals(cached.token, credentials.token) else {
                 throw APIError.unauthorized
@@ -55,7 +54,9 @@ struct Authentication: Sendable {
                     label: credentials.hostLabel, accountID: staff.accountID)
             )
         }
-        cache.store(key, credentials, .init(generation: generation, staff: staff, token: token, brand: brand))
+        cache.store(
+            authorization: authorization, host: host, credentials,
+            .init(generation: generation, staff: staff, token: token, brand: brand))
         return (staff, brand)
     }
 
