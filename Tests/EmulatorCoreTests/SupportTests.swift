@@ -108,7 +108,7 @@ import Testing
     func matches(method: String, segments: [String], handler: String, parameters: [String: String]) throws {
         let match = try Self.router.match(method: method, path: segments)
         #expect(String(decoding: try Self.router.handler(match)(0).body, as: UTF8.self) == handler)
-        #expect(match.parameters == PathParameters(parameters))
+        #expect(match.parameters == PathParameters(parameters.map { ($0.key, $0.value) }))
         for (name, value) in parameters { #expect(try match.parameters.require(name) == value) }
     }
 
