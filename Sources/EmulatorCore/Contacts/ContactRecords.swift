@@ -41,6 +41,11 @@ struct NoteRecord: Sendable {
 public enum IdentityType: String, CaseIterable, Sendable {
     case email, mobile, twitter, instagram, igsid, facebook
 
+    public init?(rawValue: String) {
+        guard let type = Self.scanning(rawValue) else { return nil }
+        self = type
+    }
+
     /// The identifier as stored and shown, and the key it is matched by (spec §1.11): emails lower-cased, twitter
     /// handles without one leading `@` and matched case-insensitively, the others exact. White space is trimmed.
     /// Returns nil when nothing is left.
