@@ -33,8 +33,8 @@ final class CredentialCache: Sendable {
     }
 
     /// The slots by key, and the headers of the one used last: most clients send the same pair on every request,
-    /// and finding it by comparing the two headers spares making the key and hashing it (about 80 of a single read's
-    /// instruction-cache misses, bench/instructions.py).
+    /// and finding it by comparing the two headers spares making the key and hashing it. (With no dictionary left
+    /// on its path, a single read missed the instruction cache 63 times fewer: bench/instructions.py.)
     private struct Slots {
         var byKey: [String: Slot] = [:]
         var last: (authorization: String, host: String?, slot: Slot)?
