@@ -20,9 +20,10 @@ enum ContactRoutes {
 
     /// `GET /contacts/{identifier}`: one bare contact (§2.4).
     static func show(_ context: RequestContext) throws -> HTTPResponse {
-        try context.show({ connection in
-            try ContactRepository(connection: connection).load(contactID: try context.contactID(in: connection))
-        }) { $0.contact($1) }
+        let contact = try context.database.read { connection in
+            try context.readOfPathContact(in: connection) { $0.load(accountID:type:identifier:) }
+        }
+        return JSONResponse.make { $0.contact(contact) }
     }
 
     /// `POST /contacts`: creates a contact with its email and mobile identities, data and notes (§2.5).
