@@ -10,12 +10,36 @@ struct ContactRepository {
 
     /// The contact in `accountID` that holds the identity, if any (spec §2.2).
     func contactID(accountID: Int, type: IdentityType, identifier: String) throws -> Int? {
-        guard let normalized = type.normalize(identifier) else { return nil }
-        return try connection.queryOne(
-            "SELECT contact_id FROM identities WHERE account_id = ? AND type = ? AND match_key = ?",
-            [accountID, type.rawValue, normalized.matchKey]
-        ) { $0.int(0) }
+        guard let values = Self.heldBy(accountID, type, identifier) else { return nil }
+        return try connection.queryOne(Self.contactIDByIdentity, values) { $0.int(0) }
     }
+
+    /// The condition that finds, as `owner`, the identity naming a contact, with ``heldBy(_:_:_:)``'s values: each
+    /// read of a contact named by its identity finds it in the statement that reads what it shows.
+    private static let heldByCondition = "owner.account_id = ? AND owner.type = ? AND owner.match_key = ?"
+
+    /// The values of ``heldByCondition`` for an identity of `accountID`; nil when the identifier normalizes to
+    /// nothing, which no contact holds.
+    private static func heldBy(_ accountID: Int, _ type: IdentityType, _ identifier: String) -> [any SQLiteBindable]? {
+        type.normalize(identifier).map { [accountID, type.rawValue, $0.matchKey] }
+    }
+
+    // The SQL is made once: a statement is found in the cache by the address of its text.
+    private static let contactIDByIdentity = "SELECT owner.contact_id FROM identities owner WHERE \(heldByCondition)"
+    private static let contactByIdentity = """
+        SELECT \(contactColumns.split(separator: ", ").map { "c.\($0)" }.joined(separator: ", "))
+        FROM identities owner JOIN contacts c ON c.id = owner.contact_id WHERE \(heldByCondition)
+        """
+    private static let identitiesByIdentity = """
+        SELECT i.type, i.identifier FROM identities owner JOIN identities i ON i.contact_id = owner.contact_id
+        WHERE \(heldByCondition) ORDER BY i.attached_seq
+        """
+    private static let notesByIdentity = """
+        SELECT \(noteColumns) FROM identities owner
+        LEFT JOIN notes n ON n.contact_id = owner.contact_id AND n.creator_id IN (SELECT id FROM staff)
+        LEFT JOIN staff s ON s.id = n.creator_id
+        WHERE \(heldByCondition) ORDER BY n.created_at, n.id
+        """
 
     /// The contact of the account with this external `id`.
     func contactID(accountID: Int, externalID: String) throws -> Int? {
@@ -36,10 +60,8 @@ struct ContactRepository {
     /// ``load(contactID:withNotes:withData:)`` reads them; nil when none holds it. The identity is looked up by the
     /// statement that reads the contact's row: one statement fewer than finding the contact first.
     func load(accountID: Int, type: IdentityType, identifier: String) throws -> ContactRecord? {
-        guard let normalized = type.normalize(identifier) else { return nil }
-        return try completed(
-            try connection.queryOne(Self.contactByIdentity, [accountID, type.rawValue, normalized.matchKey], Self.row),
-            true, true)
+        guard let values = Self.heldBy(accountID, type, identifier) else { return nil }
+        return try completed(try connection.queryOne(Self.contactByIdentity, values, Self.row), true, true)
     }
 
     /// The contact row with its data (when `withData`), identities and notes (when `withNotes`).
@@ -93,11 +115,6 @@ struct ContactRepository {
         "id, external_id, name, friendly_name, external_avatar_url, created_at, updated_at"
     // The SQL of the reads every contact shown runs, made once rather than per read.
     private static let contactByID = "SELECT \(contactColumns) FROM contacts WHERE id = ?"
-    private static let contactByIdentity = """
-        SELECT \(contactColumns.split(separator: ", ").map { "c.\($0)" }.joined(separator: ", "))
-        FROM identities owner JOIN contacts c ON c.id = owner.contact_id
-        WHERE owner.account_id = ? AND owner.type = ? AND owner.match_key = ?
-        """
     private static let notesOfContact = """
         SELECT \(noteColumns) FROM notes n JOIN staff s ON s.id = n.creator_id
         WHERE n.contact_id = ? ORDER BY n.created_at, n.id
@@ -137,12 +154,8 @@ struct ContactRepository {
     /// statement finds the contact and reads its identities: a contact found by one of its identities has at least
     /// that one, so no row means no contact.
     func identities(accountID: Int, type: IdentityType, identifier: String) throws -> [Identity]? {
-        guard let normalized = type.normalize(identifier) else { return nil }
-        let identities = try connection.query(
-            """
-            SELECT i.type, i.identifier FROM identities owner JOIN identities i ON i.contact_id = owner.contact_id
-            WHERE owner.account_id = ? AND owner.type = ? AND owner.match_key = ? ORDER BY i.attached_seq
-            """, [accountID, type.rawValue, normalized.matchKey], Self.identity)
+        guard let values = Self.heldBy(accountID, type, identifier) else { return nil }
+        let identities = try connection.query(Self.identitiesByIdentity, values, Self.identity)
         return identities.isEmpty ? nil : identities
     }
 
@@ -150,15 +163,10 @@ struct ContactRepository {
     /// none holds it. One statement: the contact's row comes with a null note when it has none. (A note joins its
     /// creator inside the `ON` of the outer join, as the plain read's inner join keeps only notes with a creator.)
     func notes(accountID: Int, type: IdentityType, identifier: String) throws -> [NoteRecord]? {
-        guard let normalized = type.normalize(identifier) else { return nil }
-        let rows = try connection.query(
-            """
-            SELECT \(Self.noteColumns) FROM identities owner
-            LEFT JOIN notes n ON n.contact_id = owner.contact_id AND n.creator_id IN (SELECT id FROM staff)
-            LEFT JOIN staff s ON s.id = n.creator_id
-            WHERE owner.account_id = ? AND owner.type = ? AND owner.match_key = ? ORDER BY n.created_at, n.id
-            """, [accountID, type.rawValue, normalized.matchKey]
-        ) { row in try row.optionalInt("id") == nil ? nil : try Self.noteRecord(row) }
+        guard let values = Self.heldBy(accountID, type, identifier) else { return nil }
+        let rows = try connection.query(Self.notesByIdentity, values) { row in
+            try row.optionalInt("id") == nil ? nil : try Self.noteRecord(row)
+        }
         return rows.isEmpty ? nil : rows.compactMap { $0 }
     }
 
