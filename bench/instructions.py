@@ -10,7 +10,8 @@ callgrind, zeroes its counts after start-up and 50 warm-up requests, then counts
 on one keep-alive connection and prints the instructions per request, with the functions that spent most of them.
 Beside the instructions it prints the first-level instruction-cache misses per request, from callgrind's simulation
 of this machine's caches: a request that runs through more distinct code misses more, and on this machine the time
-of a read followed those misses more closely than its instructions (bench/analysis.md, the 03:58 session).
+of a read followed those misses more closely than its instructions (bench/analysis.md, the 03:58 session), though
+a sixth fewer of them bought only a few per cent of time (the 04:58 session): confirm a gain with `make bench-compare`.
 With `--ceiling`, CEILING is the C ceiling `make bench` builds (`.build/bench/ceiling`) and the requests are its
 one-row read and its copy of the emulator's contact read, for comparison.
 KEEP_CALLGRIND=<folder> keeps each profile there for `callgrind_annotate`; ONLY=<text> counts only the kinds whose label
