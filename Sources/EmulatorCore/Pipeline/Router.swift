@@ -89,7 +89,7 @@ struct RoutePattern: Sendable {
     func parameters(matching path: [String]) -> PathParameters? {
         guard path.count == segments.count else { return nil }
         // The literals first: a table tries several patterns of a path's length, and only the one that fits needs
-        // its parameters stored (a dictionary filled for a pattern that then failed was allocated for nothing).
+        // its parameters stored (pairs kept for a pattern that then failed would be allocated for nothing).
         for case (.literal(let literal), let segment) in zip(segments, path) where literal != segment { return nil }
         return PathParameters(
             zip(segments, path).compactMap { pattern, segment in
