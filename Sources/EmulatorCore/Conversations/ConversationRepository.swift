@@ -93,19 +93,20 @@ struct ConversationRepository {
         let lastStaffMessage: MessageSummary?
 
         init(row: Row) throws {
+            // In the order of `conversationSelect`: a column read where the last one read ends is found at once.
             id = try row.int("id")
-            status = try row.int("status", as: ConversationStatus.self)
             brandID = try row.int("brand_id")
             channelID = try row.int("channel_id")
             slug = try row.string("slug")
             subject = try row.optionalString("subject")
+            status = try row.int("status", as: ConversationStatus.self)
             authorStaffID = try row.optionalInt("author_staff_id")
-            authorContactID = try row.optionalInt("author_contact_id")
             assigneeID = try row.optionalInt("assignee_id")
             origin = try row.int("origin")
             holdUntil = try row.optionalInt64("hold_until").map(Timestamp.init(milliseconds:))
             createdAt = Timestamp(milliseconds: try row.int64("created_at"))
             updatedAt = Timestamp(milliseconds: try row.int64("updated_at"))
+            authorContactID = try row.optionalInt("author_contact_id")
             messageCount = try row.int("message_count")
             firstMessageBody = try row.optionalString("first_body")
             lastCustomerMessage = try Self.summary(row, body: "customer_body", time: "customer_at")
@@ -261,12 +262,12 @@ struct ConversationRepository {
         let channelID: Int
 
         init(row: Row) throws {
+            // In the order of `messageSelect`, as ``ConversationRow`` reads its own.
             id = try row.int("id")
-            visibility = try row.int("visibility", as: MessageVisibility.self)
             body = try row.string("body")
+            visibility = try row.int("visibility", as: MessageVisibility.self)
             originID = try row.optionalString("origin_id")
             senderStaffID = try row.optionalInt("sender_staff_id")
-            senderContactID = try row.optionalInt("sender_contact_id")
             recipients = ConversationRepository.strings(fromJSON: try row.string("recipients"))
             attachments = ConversationRepository.strings(fromJSON: try row.string("attachments"))
             createdAt = Timestamp(milliseconds: try row.int64("created_at"))
@@ -275,6 +276,7 @@ struct ConversationRepository {
             slug = try row.string("slug")
             conversationCreatedAt = Timestamp(milliseconds: try row.int64("conversation_created_at"))
             channelID = try row.int("channel_id")
+            senderContactID = try row.optionalInt("sender_contact_id")
         }
 
         /// The record, or nil when its channel or sender is gone; `name` names a recipient's email.
