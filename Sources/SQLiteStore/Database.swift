@@ -71,7 +71,7 @@ public final class Database: Sendable {
     /// transaction: one statement reads one committed state by itself. A contact's identities read this way, the
     /// contact found in the same statement, ran 3% fewer instructions and 11% fewer instruction-cache misses than
     /// the same read as two statements between `BEGIN` and `COMMIT` (bench/instructions.py). A body of two
-    /// statements would read two states, one each: use ``read(_:)`` for it (a debug build stops at the second).
+    /// statements would read two states, one each: use ``read(_:)`` for it (in a debug build an assertion fails).
     public func readOneStatement<T>(_ body: (Connection) throws -> T) throws -> T {
         let counted = { (connection: Connection) throws -> T in
             let before = connection.statementUses

@@ -387,6 +387,28 @@ private let migrations = [
         #expect(throws: SQLiteError.self) { try database.read { _ in 0 } }
     }
 
+    @Test("a one-statement read sees each committed write, as a file or in memory, and leaves no transaction open")
+    func oneStatementReads() throws {
+        for onFile in [true, false] {
+            let path = onFile ? scratchDatabasePath("sqlite") : ":memory:"
+            defer { if onFile { removeDatabaseFiles(at: path) } }
+            let database = try Database(path: path, migrations: migrations)
+            defer { database.close() }
+            // One reader serves these reads one after another: a transaction left open would keep it on the state
+            // of the first read, and the counts would stop moving.
+            for count in 1...3 {
+                try database.write { try $0.execute("INSERT INTO items (name) VALUES (?)", ["item \(count)"]) }
+                let seen = try database.readOneStatement {
+                    try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) }
+                }
+                #expect(seen == count)
+            }
+            #expect(throws: SQLiteError.self) {
+                try database.readOneStatement { try $0.execute("INSERT INTO items (name) VALUES ('never')") }
+            }
+        }
+    }
+
     @Test(
         "a read can never write: a read-only connection for a file, query_only for :memory:", arguments: [true, false])
     func readsCannotWrite(onFile: Bool) throws {
