@@ -105,11 +105,4 @@ extension RequestContext {
         else { throw APIError.notFound }
         return found
     }
-
-    /// Reads the contact named by the path and renders what `render` picks of it, in one consistent read.
-    func readContact(_ render: (ContactRepository, Int) throws -> [UInt8]) throws -> [UInt8] {
-        try database.read { connection in
-            try render(ContactRepository(connection: connection), try contactID(in: connection))
-        }
-    }
 }
