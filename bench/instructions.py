@@ -56,8 +56,10 @@ CEILING_KINDS = [  # the same contacts as the emulator's contact reads above
 def main():
     arguments = sys.argv[1:]
     ceiling = arguments[:1] == ["--ceiling"]
-    binary, source = arguments[ceiling], arguments[ceiling + 1]
-    count = int(arguments[ceiling + 2]) if len(arguments) > ceiling + 2 else 2000
+    if ceiling:
+        arguments = arguments[1:]
+    binary, source = arguments[0], arguments[1]
+    count = int(arguments[2]) if len(arguments) > 2 else 2000
     work = tempfile.mkdtemp(prefix="instructions-")
     database = os.path.join(work, "db.sqlite")
     shutil.copyfile(source, database)
