@@ -32,12 +32,13 @@ deps:
 build: deps
 	swift build $(SWIFT_FLAGS)
 
-# A release build of the binary into $(DESTDIR)$(PREFIX)/bin (default /usr/local/bin), with the Swift runtime linked
-# in as in the Docker image (no toolchain needed to run it, and a faster start). It needs the run-time libraries
-# libmicrohttpd, libsqlite3 and libgnutls, which `make deps` installs with their headers.
+# A release build of the binary into $(DESTDIR)$(PREFIX)/bin (default /usr/local/bin), made as the Docker image makes
+# it (scripts/release-build.sh: the Swift runtime linked in, so no toolchain is needed to run it, and the code
+# optimized with a profile of a training run on the demo data; PGO=0 skips the profile). It needs the run-time
+# libraries libmicrohttpd, libsqlite3 and libgnutls, which `make deps` installs with their headers.
 install: deps
-	swift build -c release --static-swift-stdlib --product reamaze-emulator
-	install -D -m 0755 "$$(swift build -c release --show-bin-path)/reamaze-emulator" \
+	$(call ensure_packages,python3)
+	binary="$$(scripts/release-build.sh | tail -1)" && install -D -m 0755 "$$binary" \
 		"$(DESTDIR)$(PREFIX)/bin/reamaze-emulator"
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/reamaze-emulator"
 

@@ -15,9 +15,10 @@ a sixth fewer of them bought only a few per cent of time (the 04:58 session): co
 With `--ceiling`, CEILING is the C ceiling `make bench` builds (`.build/bench/ceiling`) and the requests are its
 one-row read and its copy of the emulator's contact read, for comparison.
 KEEP_CALLGRIND=<folder> keeps each profile there for `callgrind_annotate`; ONLY=<text> counts only the kinds whose label
-contains it. Needs valgrind (`apt-get install valgrind`), and BINARY built as `make bench` builds it (`swift build -c
-release --static-swift-stdlib -Xcc -gdwarf-4 --product reamaze-emulator`): Debian 12's valgrind cannot read the DWARF 5
-debug information clang writes for the C target by default.
+contains it. Needs valgrind (`apt-get install valgrind`), and BINARY built as `make bench` builds it
+(`scripts/release-build.sh -Xcc -gdwarf-4`, which prints the binary's path last:
+`.build/pgo/optimized/release/reamaze-emulator`, or `.build/release/reamaze-emulator` with PGO=0): Debian 12's
+valgrind cannot read the DWARF 5 debug information clang writes for the C target by default.
 """
 import glob
 import http.client

@@ -527,20 +527,24 @@ def replace_section(text, title, new_section):
     return text.replace(old.rstrip("\n"), new_section.rstrip("\n"), 1)
 
 
-# The release build as the Docker image and `make install` make it: the Swift runtime linked in, which also spares
-# every start the dynamic loader's work on the runtime's libraries (about 5 ms of a start-up here). Its C target's
-# debug information in DWARF 4, not clang's default 5, which Debian 12's valgrind (3.19) cannot read: with it,
+# The release build as the Docker image and `make install` make it (scripts/release-build.sh): the Swift runtime
+# linked in, which also spares every start the dynamic loader's work on the runtime's libraries (about 5 ms of a
+# start-up here), and the code optimized with a profile of a training run on the demo data. Its C target's debug
+# information in DWARF 4, not clang's default 5, which Debian 12's valgrind (3.19) cannot read: with it,
 # bench/instructions.py stops at start-up ("Possibly corrupted debuginfo file").
-RELEASE_BUILD = ["swift", "build", "-c", "release", "--static-swift-stdlib", "-Xcc", "-gdwarf-4",
-                 "--product", "reamaze-emulator"]
+RELEASE_FLAGS = ["-Xcc", "-gdwarf-4"]
 
 
 def release_binary(source=ROOT):
-    """Builds the release emulator of the tree at `source`; its path."""
+    """Builds the release emulator of the tree at `source`; its path. A tree from before scripts/release-build.sh
+    (`make bench-compare` with an older BASE) is built as it was then: without a profile."""
     os.makedirs(WORK, exist_ok=True)
-    run(RELEASE_BUILD, cwd=source)
-    return os.path.join(run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=source).strip(),
-                        "reamaze-emulator")
+    script = os.path.join(source, "scripts", "release-build.sh")
+    if os.path.exists(script):
+        return run([script] + RELEASE_FLAGS, cwd=source).strip().splitlines()[-1]
+    build = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "reamaze-emulator"]
+    run(build + RELEASE_FLAGS, cwd=source)
+    return os.path.join(run(build + RELEASE_FLAGS + ["--show-bin-path"], cwd=source).strip(), "reamaze-emulator")
 
 
 def remove_database(path):

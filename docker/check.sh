@@ -31,15 +31,17 @@ context="$WORK/context"
 rm -rf "$context" && mkdir -p "$context"
 for source in $(awk '/^FROM debian/ { exit } /^COPY / && !/--from/ { for (i = 2; i < NF; i++) print $i }' docker/Dockerfile); do
   grep -qx "$source" .dockerignore && fail "$source is copied but .dockerignore leaves it out"
-  cp -r "$source" "$context/"
+  mkdir -p "$context/$(dirname "$source")"
+  cp -r "$source" "$context/$source"
 done
 (cd "$context" && swift package describe > /dev/null) || fail "the files the build stage copies do not load as a package"
 echo "Package.swift loads from the build stage's files alone"
 
-step "build the release binary as the Dockerfile's build stage does"
-swift build -c release --static-swift-stdlib --product reamaze-emulator 2>&1 | tail -1
-mkdir -p "$WORK"
-install -m 0755 "$(swift build -c release --show-bin-path)/reamaze-emulator" "$WORK/reamaze-emulator"
+step "build the release binary as the Dockerfile's build stage does, from its files alone"
+binary="$(cd "$context" && scripts/release-build.sh 2>"../release-build.log" | tail -1)" \
+  || { tail -20 "$WORK/release-build.log"; fail "scripts/release-build.sh in the build stage's files"; }
+tail -3 "$WORK/release-build.log"
+install -m 0755 "$binary" "$WORK/reamaze-emulator"
 strip "$WORK/reamaze-emulator"
 
 step "runtime root filesystem: debootstrap --variant=minbase bookworm + ${RUNTIME_PACKAGES[*]}"
