@@ -38,7 +38,7 @@ build: deps
 # libraries libmicrohttpd, libsqlite3 and libgnutls, which `make deps` installs with their headers.
 install: deps
 	$(call ensure_packages,python3)
-	binary="$$(scripts/release-build.sh | tail -1)" && install -D -m 0755 "$$binary" \
+	binary="$$(scripts/release-build.sh)" && install -D -m 0755 "$$binary" \
 		"$(DESTDIR)$(PREFIX)/bin/reamaze-emulator"
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/reamaze-emulator"
 

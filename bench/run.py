@@ -541,7 +541,7 @@ def release_binary(source=ROOT):
     os.makedirs(WORK, exist_ok=True)
     script = os.path.join(source, "scripts", "release-build.sh")
     if os.path.exists(script):
-        return run([script] + RELEASE_FLAGS, cwd=source).strip().splitlines()[-1]
+        return run([script] + RELEASE_FLAGS, cwd=source).strip()
     build = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "reamaze-emulator"]
     run(build + RELEASE_FLAGS, cwd=source)
     return os.path.join(run(build + RELEASE_FLAGS + ["--show-bin-path"], cwd=source).strip(), "reamaze-emulator")

@@ -38,7 +38,7 @@ done
 echo "Package.swift loads from the build stage's files alone"
 
 step "build the release binary as the Dockerfile's build stage does, from its files alone"
-binary="$(cd "$context" && scripts/release-build.sh 2>"../release-build.log" | tail -1)" \
+binary="$(cd "$context" && scripts/release-build.sh 2>"../release-build.log")" \
   || { tail -20 "$WORK/release-build.log"; fail "scripts/release-build.sh in the build stage's files"; }
 grep "^release-build:\|^training:" "$WORK/release-build.log"
 install -m 0755 "$binary" "$WORK/reamaze-emulator"

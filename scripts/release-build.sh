@@ -10,7 +10,7 @@
 # PGO=0 (or a toolchain without llvm-profdata and the profile runtime) makes the plain release build instead.
 #
 # Usage: scripts/release-build.sh [extra `swift build` arguments]
-# Progress goes to stderr; the last line on stdout is the path of the built binary.
+# Progress goes to stderr; stdout is the path of the built binary and nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
