@@ -16,7 +16,7 @@ With `--ceiling`, CEILING is the C ceiling `make bench` builds (`.build/bench/ce
 one-row read and its copy of the emulator's contact read, for comparison.
 KEEP_CALLGRIND=<folder> keeps each profile there for `callgrind_annotate`; ONLY=<text> counts only the kinds whose label
 contains it. Needs valgrind (`apt-get install valgrind`), and BINARY built as `make bench` builds it
-(`scripts/release-build.sh -Xcc -gdwarf-4`, which prints the binary's path last:
+(`scripts/release-build.sh -Xcc -gdwarf-4`, which prints the binary's path:
 `.build/pgo/optimized/release/reamaze-emulator`, or `.build/release/reamaze-emulator` with PGO=0): Debian 12's
 valgrind cannot read the DWARF 5 debug information clang writes for the C target by default.
 """

@@ -59,13 +59,15 @@ else
     LLVM_PROFILE_FILE="$PWD/$WORK/raw/train-%p.profraw" \
         python3 scripts/pgo_train.py "$instrumented" fixtures/demo.json >&2
     "$profdata_tool" merge --output "$profile" "$WORK"/raw/*.profraw
-    # Neither SwiftPM nor the Swift driver rebuilds a module when only a frontend flag or the file it names changes:
-    # a new profile starts the optimized build afresh (its package checkouts kept).
+    # A build whose only change was a frontend flag was seen to keep its modules as they were (the first try's
+    # binary was the plain one, byte for byte), and the file behind a flag is not watched at all: so a new profile
+    # starts the optimized build afresh (its package checkouts kept).
     for products in "$optimized_scratch"/*/release; do rm -rf "$products"; done
     echo "$binary_sum" > "$WORK/trained-binary"
 fi
 
 say "building with the profile (3 of 3)"
-OPTIMIZED=("${BUILD[@]}" --scratch-path "$optimized_scratch" -Xswiftc -Xfrontend -Xswiftc "-ir-profile-use=$PWD/$profile")
+OPTIMIZED=("${BUILD[@]}" --scratch-path "$optimized_scratch"
+    -Xswiftc -Xfrontend -Xswiftc "-ir-profile-use=$PWD/$profile")
 "${OPTIMIZED[@]}" >&2
 echo "$("${OPTIMIZED[@]}" --show-bin-path)/reamaze-emulator"
