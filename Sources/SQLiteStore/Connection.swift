@@ -32,8 +32,6 @@ public final class Connection: @unchecked Sendable {
     private var recentStatements = [CachedStatement?](repeating: nil, count: 1 << Connection.recentSlotBits)
     private static let recentSlotBits = 9
     private var uses: UInt64 = 0
-    /// How many statements this connection has run (each run of a cached one counts).
-    var statementUses: UInt64 { uses }
     /// Open transactions: 0 none, 1 the outer `BEGIN IMMEDIATE`, more for nested savepoints.
     private var transactionDepth = 0
 
@@ -403,17 +401,40 @@ public final class Connection: @unchecked Sendable {
     /// Whether a transaction is open: SQLite ends one by itself after some errors.
     var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
-    /// Runs `body` inside `BEGIN` … `COMMIT` (a read transaction: one consistent view for all its statements).
-    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+    /// For a reader of a ``Database``: the log index's header when its open read transaction began, nil when it
+    /// holds none. ``Database`` keeps a reader's transaction open from one read to the next while no commit has
+    /// changed the header since.
+    private var snapshotHeader: csqlite_log_header?
+
+    /// The log index's header now; nil when the database has none (then no snapshot is kept).
+    private var logHeader: csqlite_log_header? {
+        var header = csqlite_log_header()
+        return csqlite_read_log_header(handle, &header) == 0 ? nil : header
+    }
+
+    /// Whether a read transaction is held that a commit has made old (or whose age cannot be told).
+    var holdsOldSnapshot: Bool {
+        guard let held = snapshotHeader else { return isInTransaction }
+        return logHeader.map { $0.words != held.words } ?? true
+    }
+
+    /// Keeps the read transaction held while no commit has been made since it began, or ends it and begins another.
+    func holdSnapshot() throws {
+        // The header is read before the snapshot begins (at the first statement): a commit in between is in the
+        // snapshot, and the next read begins another for nothing, never the other way round.
+        let now = logHeader
+        // SQLite ends a transaction by itself after some errors: then a new one begins whatever the header says.
+        if let now, let held = snapshotHeader, now.words == held.words, isInTransaction { return }
+        endSnapshot()
         try execute("BEGIN")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            _ = try? execute("ROLLBACK")
-            throw error
-        }
+        snapshotHeader = now
+    }
+
+    /// Ends the read transaction held, if any. (A read transaction has nothing to commit or undo: this cannot fail
+    /// in a way that leaves it open.)
+    func endSnapshot() {
+        if isInTransaction { _ = try? execute("ROLLBACK") }
+        snapshotHeader = nil
     }
 
     @usableFromInline

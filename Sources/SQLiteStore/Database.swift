@@ -4,6 +4,14 @@ import Synchronization
 /// A database shared by many threads: one writer connection used by one thread at a time and, for a file, a pool of
 /// read-only connections that read in parallel (write-ahead logging lets readers run beside the writer).
 ///
+/// A reader keeps its read transaction (its snapshot) from one read to the next until a commit has been made, by
+/// this database's writer or any other connection: the `BEGIN`, the log's read lock (two `fcntl` calls and an
+/// `fstat`) and the `COMMIT` of every read were about a fifth of a contact read's time (bench/analysis.md). Each
+/// read compares the log index's header, which every commit changes, with the one its reader's snapshot began
+/// under. An idle reader on an old snapshot would keep checkpoints from copying the log past it and the log from
+/// starting again, so the idle readers give up their snapshots before the writer begins and once it is done, and a
+/// reader given back with an old snapshot gives it up then.
+///
 /// Measured on this project's machines, one guarded writer keeps p99 low where per-thread writers make SQLite's busy
 /// back-off sleep for milliseconds. An in-memory database is private to its connection, so there the writer serves
 /// reads too, switched to `query_only` for the duration: a read can never write, whatever the database.
@@ -58,38 +66,19 @@ public final class Database: Sendable {
     /// How many checkpoints of the write-ahead log have run in the background (always 0 in memory).
     public var backgroundCheckpoints: Int { checkpointer?.completedCount ?? 0 }
 
-    /// Runs `body` in one read transaction on a read-only connection (the writer in `query_only` mode, for an
-    /// in-memory database): every statement in it sees the same committed state, and none can write. On the thread
-    /// of a group of writes (``writeTogether(_:_:)``) it runs on the group's writer, `query_only` too, and sees what
-    /// the group's earlier writes wrote, not yet committed.
+    /// Runs `body` on a read-only connection: for a file, a reader in a read transaction that has seen every commit
+    /// made before the call (the one it kept since the last commit, see above); in memory, the writer in
+    /// `query_only` mode, under its lock. Every statement in it sees the same committed state, and none can write.
+    /// On the thread of a group of writes (``writeTogether(_:_:)``) it runs on the group's writer, `query_only` too,
+    /// and sees what the group's earlier writes wrote, not yet committed.
     /// - Throws: ``SQLiteError`` from the body (`SQLITE_READONLY` for a write), or when the database was closed.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        try onReader(inTransaction: true, body)
-    }
-
-    /// Runs `body`, which runs one statement at most, as ``read(_:)`` runs a body, but outside an explicit
-    /// transaction: one statement reads one committed state by itself. A contact's identities read this way, the
-    /// contact found in the same statement, ran 3% fewer instructions and 11% fewer instruction-cache misses than
-    /// the same read as two statements between `BEGIN` and `COMMIT` (bench/instructions.py). A body of two
-    /// statements would read two states, one each: use ``read(_:)`` for it (in a debug build an assertion fails).
-    public func readOneStatement<T>(_ body: (Connection) throws -> T) throws -> T {
-        let counted = { (connection: Connection) throws -> T in
-            let before = connection.statementUses
-            let result = try body(connection)
-            assert(connection.statementUses <= before + 1, "\(connection.statementUses - before) statements, not one")
-            return result
-        }
-        return try onReader(inTransaction: false, counted)
-    }
-
-    /// `body` on the connection a read runs on: the group's writer on the thread of a group of writes and the
-    /// writer for an in-memory database (both in `query_only` mode), else a reader, in a transaction if asked.
-    private func onReader<T>(inTransaction: Bool, _ body: (Connection) throws -> T) throws -> T {
         if let connection = groupConnection() { return try Self.readOnly(connection, body) }
         guard readsInParallel else { return try withWriter { connection in try Self.readOnly(connection, body) } }
         let reader = try checkOutReader()
         defer { checkIn(reader) }
-        return inTransaction ? try reader.readTransaction { try body(reader) } : try body(reader)
+        try reader.holdSnapshot()
+        return try body(reader)
     }
 
     /// `body` on the writer, which it cannot write through meanwhile.
@@ -107,9 +96,22 @@ public final class Database: Sendable {
         return try idle ?? Connection.open(path: path, migrations: [], readOnly: true)
     }
 
+    /// Gives a reader back; its snapshot goes if a commit made it old. (Told under the pool's lock, under which the
+    /// writer ends the idle readers' snapshots once it is done: a snapshot made old by its commit is either ended
+    /// there or found old here.)
     private func checkIn(_ reader: Connection) {
         readers.withLock { pool in
+            if reader.holdsOldSnapshot { reader.endSnapshot() }
             if !pool.closed { pool.idle.append(reader) }
+        }
+    }
+
+    /// Ends every idle reader's snapshot: before the writer begins, so that none keeps the log from starting again
+    /// at this write, and once it is done, so that none made old by it keeps a checkpoint from copying past it.
+    private func releaseIdleSnapshots() {
+        guard readsInParallel else { return }
+        readers.withLock { pool in
+            for reader in pool.idle { reader.endSnapshot() }
         }
     }
 
@@ -217,15 +219,18 @@ public final class Database: Sendable {
         checkpointer?.close()
     }
 
-    /// Runs `body` on the writer under its lock. When it changed a row of a watched table, or `restoring` (a copy
-    /// of pages, which no hook sees), the generation moves on once it is done, still under the lock.
+    /// Runs `body` on the writer under its lock, the idle readers' snapshots ended before it begins and once it is
+    /// done. When it changed a row of a watched table, or `restoring` (a copy of pages, which no hook sees), the
+    /// generation moves on once it is done, still under the lock.
     private func withWriter<T>(restoring: Bool = false, _ body: (Connection) throws -> T) throws -> T {
         // The group's thread holds the lock already; taking it again would never return.
         if groupConnection() != nil { throw SQLiteError.insideGroup }
         return try writer.withLock { connection in
             guard let connection else { throw SQLiteError.closed }
+            releaseIdleSnapshots()
             defer {
                 if connection.takeWatchedChange() || restoring { generation.add(1, ordering: .releasing) }
+                releaseIdleSnapshots()
             }
             return try body(connection)
         }

@@ -148,7 +148,7 @@ struct ContactRepository {
         try connection.query(Self.notesOfContact, [contactID], Self.noteRecord)
     }
 
-    // MARK: One-statement reads (``Database/readOneStatement(_:)``)
+    // MARK: Reads finding the contact in the statement that reads what they show
 
     /// The identities of the contact in `accountID` holding the identity, oldest first; nil when none holds it. One
     /// statement finds the contact and reads its identities: a contact found by one of its identities has at least

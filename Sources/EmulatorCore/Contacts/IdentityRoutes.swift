@@ -8,7 +8,7 @@ enum IdentityRoutes {
 
     /// `GET …/identities`: the contact's identities, oldest first (§3.2).
     static func list(_ context: RequestContext) throws -> HTTPResponse {
-        let identities = try context.database.readOneStatement { connection in
+        let identities = try context.database.read { connection in
             try context.readOfPathContact(in: connection) { $0.identities(accountID:type:identifier:) }
         }
         return JSONResponse.make { $0.identities(identities) }

@@ -10,7 +10,7 @@ enum NoteRoutes {
 
     /// `GET …/notes`: a bare array, oldest first (§4.2).
     static func list(_ context: RequestContext) throws -> HTTPResponse {
-        let notes = try context.database.readOneStatement { connection in
+        let notes = try context.database.read { connection in
             try context.readOfPathContact(in: connection) { $0.notes(accountID:type:identifier:) }
         }
         return JSONResponse.make { $0.notes(notes) }
