@@ -4,8 +4,12 @@
  * WAL, synchronous=NORMAL, prepared statements, and the emulator's VFS, which writes a commit's log frames in one
  * system call: Sources/CSQLiteWALBatch). `make bench` measures the emulator against it.
  *
- *   GET  /read?email=c42@example.com  an indexed read answering a small JSON document
- *   POST /write                       one INSERT and its COMMIT
+ *   GET  /read?email=c42@example.com       an indexed read answering a small JSON document
+ *   GET  /read-kept?email=c42@example.com  the same read on a read-only connection that keeps its read transaction
+ *                                          between requests until a commit changes the log index's header, as the
+ *                                          emulator's readers do (Sources/SQLiteStore/Database.swift); /write ends
+ *                                          it first, as the emulator's writer ends its idle readers' snapshots
+ *   POST /write                            one INSERT and its COMMIT
  *
  * With a third argument, a copy of the emulator's seeded database, it also answers the emulator's list pages doing
  * the same work the fastest way SQLite allows: the page's count and one statement that selects the page and builds
@@ -38,12 +42,35 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "shim.h"
 #include "wal_batch.h"
 
 static sqlite3 *db;
 static sqlite3_stmt *read_statement;
 static sqlite3_stmt *write_statement;
 static pthread_mutex_t db_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The /read-kept connection, its statement, and the log index's header when its read transaction began. */
+static sqlite3 *kept_db;
+static sqlite3_stmt *kept_statement;
+static csqlite_log_header kept_header;
+static int kept_open;
+
+/* Ends the kept read transaction, if any. Called with db_lock held. */
+static void end_kept_snapshot(void) {
+    if (kept_open) sqlite3_exec(kept_db, "ROLLBACK", NULL, NULL, NULL);
+    kept_open = 0;
+}
+
+/* Keeps the read transaction while the log index's header is the one it began under, or begins another. */
+static void hold_kept_snapshot(void) {
+    csqlite_log_header now;
+    int known = csqlite_read_log_header(kept_db, &now);
+    if (kept_open && known && memcmp(&now, &kept_header, sizeof now) == 0) return;
+    end_kept_snapshot();
+    sqlite3_exec(kept_db, "BEGIN", NULL, NULL, NULL);
+    kept_open = known;
+    kept_header = now;
+}
 
 struct request_state { size_t body_size; };
 
@@ -75,20 +102,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
         return MHD_YES;
     }
     char body[512];
-    if (strcmp(method, "GET") == 0 && strcmp(url, "/read") == 0) {
+    int kept = strcmp(url, "/read-kept") == 0;
+    if (strcmp(method, "GET") == 0 && (strcmp(url, "/read") == 0 || kept)) {
         const char *email = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "email");
         if (email == NULL) return respond(connection, 400, "{\"error\":\"email\"}", 17);
         int length = 0;
         pthread_mutex_lock(&db_lock);
-        sqlite3_bind_text(read_statement, 1, email, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(read_statement) == SQLITE_ROW) {
+        if (kept) hold_kept_snapshot();
+        sqlite3_stmt *statement = kept ? kept_statement : read_statement;
+        sqlite3_bind_text(statement, 1, email, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(statement) == SQLITE_ROW) {
             length = snprintf(body, sizeof body,
                 "{\"_id\":%lld,\"name\":\"%s\",\"email\":\"%s\",\"created_at\":\"2026-11-26T00:00:00.000Z\"}",
-                sqlite3_column_int64(read_statement, 0), sqlite3_column_text(read_statement, 1),
-                sqlite3_column_text(read_statement, 2));
+                sqlite3_column_int64(statement, 0), sqlite3_column_text(statement, 1),
+                sqlite3_column_text(statement, 2));
         }
-        sqlite3_reset(read_statement);
-        sqlite3_clear_bindings(read_statement);
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
         pthread_mutex_unlock(&db_lock);
         if (length == 0) return respond(connection, 404, "{\"error\":\"Not Found\"}", 21);
         return respond(connection, 200, body, (size_t) length);
@@ -96,6 +126,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
     if (strcmp(method, "POST") == 0 && strcmp(url, "/write") == 0) {
         static long long counter = 0;
         pthread_mutex_lock(&db_lock);
+        end_kept_snapshot();
         char email[64];
         snprintf(email, sizeof email, "w%lld-%d@example.com", ++counter, getpid());
         sqlite3_bind_text(write_statement, 1, "Written", -1, SQLITE_STATIC);
@@ -134,6 +165,13 @@ int main(int argc, char **argv) {
                        &read_statement, NULL);
     sqlite3_prepare_v3(db, "INSERT INTO contacts (name, email) VALUES (?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
                        &write_statement, NULL);
+    if (sqlite3_open_v2(argv[2], &kept_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, wal_batch_vfs_name())
+        != SQLITE_OK) {
+        fprintf(stderr, "cannot open %s\n", argv[2]);
+        return 1;
+    }
+    sqlite3_prepare_v3(kept_db, "SELECT id, name, email FROM contacts WHERE email = ?", -1,
+                       SQLITE_PREPARE_PERSISTENT, &kept_statement, NULL);
     unsigned int threads = (unsigned int) sysconf(_SC_NPROCESSORS_ONLN);
     struct MHD_Daemon *daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t) atoi(argv[1]), NULL, NULL, handle, NULL,
@@ -152,6 +190,8 @@ int main(int argc, char **argv) {
     MHD_stop_daemon(daemon);
     sqlite3_finalize(read_statement);
     sqlite3_finalize(write_statement);
+    sqlite3_finalize(kept_statement);
+    sqlite3_close(kept_db);
     sqlite3_close(db);
     return 0;
 }
