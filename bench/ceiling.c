@@ -57,18 +57,20 @@ static int kept_open;
 
 /* Ends the kept read transaction, if any. Called with db_lock held. */
 static void end_kept_snapshot(void) {
-    if (kept_open) sqlite3_exec(kept_db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(kept_db)) sqlite3_exec(kept_db, "ROLLBACK", NULL, NULL, NULL);
     kept_open = 0;
 }
 
-/* Keeps the read transaction while the log index's header is the one it began under, or begins another. */
+/* Keeps the read transaction while the log index's header is the one it began under, or begins another (none when
+ * the header cannot be read: the read is then its own transaction, as /read's). */
 static void hold_kept_snapshot(void) {
     csqlite_log_header now;
     int known = csqlite_read_log_header(kept_db, &now);
-    if (kept_open && known && memcmp(&now, &kept_header, sizeof now) == 0) return;
+    if (kept_open && known && memcmp(&now, &kept_header, sizeof now) == 0 && !sqlite3_get_autocommit(kept_db)) return;
     end_kept_snapshot();
+    if (!known) return;
     sqlite3_exec(kept_db, "BEGIN", NULL, NULL, NULL);
-    kept_open = known;
+    kept_open = 1;
     kept_header = now;
 }
 
