@@ -135,7 +135,9 @@ public final class HTTPServer: Sendable {
                 return taken
             })
         else { return }
-        _ = MHD_quiesce_daemon(handle.pointer)
+        // Quiescing hands the listening socket over to the caller, who must close it: left open, the port stays
+        // bound after the stop and accepts connections nobody answers.
+        let listeningSocket = MHD_quiesce_daemon(handle.pointer)
         // Deferred answers are sent now rather than at their time; libmicrohttpd cannot stop with parked connections.
         context.parked.resumeAll()
         // A response made elsewhere is waited for however long it takes to be made (a queued write: milliseconds),
@@ -148,6 +150,7 @@ public final class HTTPServer: Sendable {
             waited += 5
         }
         MHD_stop_daemon(handle.pointer)
+        if listeningSocket >= 0 { close(listeningSocket) }
     }
 }
 

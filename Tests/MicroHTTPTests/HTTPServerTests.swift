@@ -233,6 +233,20 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         _ = await inFlight.value  // Without a grace period the answer may not be sent.
     }
 
+    @Test("a stopped server lets go of its port: a new connection is refused and a new server can listen on it")
+    func stopReleasesPort() async throws {
+        let server = try HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), handler: echo)
+        let port = server.port
+        #expect(
+            try sendRaw(port: port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200"))
+        server.stop()
+        #expect(throws: POSIXError(.ECONNREFUSED)) { _ = try RawHTTP.connect(port: port) }
+        let restarted = try HTTPServer(configuration: .init(host: "127.0.0.1", port: port), handler: echo)
+        defer { restarted.stop() }
+        #expect(
+            try sendRaw(port: port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200"))
+    }
+
     @Test("a port in use is a clear start error")
     func portInUse() async throws {
         try await withServer { server in
