@@ -27,7 +27,7 @@ struct ContactRepository {
     // The SQL is made once: a statement is found in the cache by the address of its text.
     private static let contactIDByIdentity = "SELECT owner.contact_id FROM identities owner WHERE \(heldByCondition)"
     private static let contactByIdentity = """
-        SELECT \(contactColumns.split(separator: ", ").map { "c.\($0)" }.joined(separator: ", "))
+        SELECT \(contactColumns.split(separator: ", ").map { "c.\($0)" }.joined(separator: ", ")), \(hasDataColumn)
         FROM identities owner JOIN contacts c ON c.id = owner.contact_id WHERE \(heldByCondition)
         """
     private static let identitiesByIdentity = """
@@ -53,7 +53,7 @@ struct ContactRepository {
     /// caller that knows the contact has no data (one it has just created without any) passes `withData: false`
     /// and spares the read.
     func load(contactID: Int, withNotes: Bool = true, withData: Bool = true) throws -> ContactRecord? {
-        try completed(try connection.queryOne(Self.contactByID, [contactID], Self.row), withNotes, withData)
+        try completed(try connection.queryOne(Self.contactByID, [contactID], Self.rowSayingData), withNotes, withData)
     }
 
     /// The contact in `accountID` holding the identity, with its identities, data and notes, as
@@ -61,13 +61,16 @@ struct ContactRepository {
     /// statement that reads the contact's row: one statement fewer than finding the contact first.
     func load(accountID: Int, type: IdentityType, identifier: String) throws -> ContactRecord? {
         guard let values = Self.heldBy(accountID, type, identifier) else { return nil }
-        return try completed(try connection.queryOne(Self.contactByIdentity, values, Self.row), true, true)
+        return try completed(try connection.queryOne(Self.contactByIdentity, values, Self.rowSayingData), true, true)
     }
 
-    /// The contact row with its data (when `withData`), identities and notes (when `withNotes`).
-    private func completed(_ row: ContactRecord?, _ withNotes: Bool, _ withData: Bool) throws -> ContactRecord? {
-        guard var contact = row else { return nil }
-        if withData {
+    /// The contact row with its data (when `withData` and the row says it has any), identities and notes (when
+    /// `withNotes`).
+    private func completed(_ row: (contact: ContactRecord, hasData: Bool)?, _ withNotes: Bool, _ withData: Bool)
+        throws -> ContactRecord?
+    {
+        guard var contact = row?.contact else { return nil }
+        if withData, row?.hasData == true {
             contact.data = try CustomDataRepository(connection: connection, owner: .contact).load(contact.id)
         }
         contact.identities = try identities(contactID: contact.id)
@@ -114,7 +117,10 @@ struct ContactRepository {
     private static let contactColumns =
         "id, external_id, name, friendly_name, external_avatar_url, created_at, updated_at"
     // The SQL of the reads every contact shown runs, made once rather than per read.
-    private static let contactByID = "SELECT \(contactColumns) FROM contacts WHERE id = ?"
+    private static let contactByID = "SELECT \(contactColumns), \(hasDataColumn) FROM contacts c WHERE id = ?"
+    /// Whether the contact `c` has custom data: a probe of the data's index in the statement that reads the row
+    /// costs less than a statement of its own, which most contacts, having none, would run for nothing.
+    private static let hasDataColumn = "EXISTS (SELECT 1 FROM contact_data d WHERE d.contact_id = c.id) AS has_data"
     private static let notesOfContact = """
         SELECT \(noteColumns) FROM notes n JOIN staff s ON s.id = n.creator_id
         WHERE n.contact_id = ? ORDER BY n.created_at, n.id
@@ -129,6 +135,11 @@ struct ContactRepository {
             externalAvatarURL: try row.optionalString("external_avatar_url"),
             createdAt: Timestamp(milliseconds: try row.int64("created_at")),
             updatedAt: Timestamp(milliseconds: try row.int64("updated_at")))
+    }
+
+    /// A contact row read with ``hasDataColumn``.
+    private static func rowSayingData(_ row: Row) throws -> (contact: ContactRecord, hasData: Bool) {
+        (try Self.row(row), try row.bool("has_data"))
     }
 
     private static func identity(_ row: Row) throws -> Identity {

@@ -59,12 +59,15 @@ struct ConversationRepository {
     /// and the first message's body and the newest regular message of each side, through the ids the row keeps
     /// (with the message count: set by ``insertMessage``, kept right by the schema's triggers when messages go or
     /// change). The same columns serve a single read and a page.
-    private static let conversationSelect = """
+    private static let conversationSelect = "\(conversationColumns)\n\(conversationTables)"
+    private static let conversationColumns = """
         SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
             c.origin, c.hold_until, c.created_at, c.updated_at,
             (SELECT i.contact_id FROM identities i WHERE i.id = c.author_identity_id) AS author_contact_id,
             c.message_count, fm.body AS first_body, lc.body AS customer_body, lc.created_at AS customer_at,
             ls.body AS staff_body, ls.created_at AS staff_at
+        """
+    private static let conversationTables = """
         FROM conversations c
         LEFT JOIN messages fm ON fm.id = c.first_message_id
         LEFT JOIN messages lc ON lc.id = c.last_customer_message_id
@@ -134,26 +137,51 @@ struct ConversationRepository {
 
     /// The conversation with its author, assignee, channel, tags, data and message summaries.
     func load(conversationID: Int) throws -> ConversationRecord? {
-        try load(row: try connection.queryOne(Self.conversationByID, [conversationID], ConversationRow.init(row:)))
+        try load(row: try connection.queryOne(Self.conversationByID, [conversationID], OneConversationRow.init(row:)))
     }
 
     /// The brand's conversation with this slug, as ``load(conversationID:)`` gives it: found by the statement that
     /// reads its row.
     func load(brandID: Int, slug: String) throws -> ConversationRecord? {
-        try load(row: try connection.queryOne(Self.conversationBySlug, [brandID, slug], ConversationRow.init(row:)))
+        try load(row: try connection.queryOne(Self.conversationBySlug, [brandID, slug], OneConversationRow.init(row:)))
     }
 
-    private static let conversationByID = "\(conversationSelect) WHERE c.id = ?"
-    private static let conversationBySlug = "\(conversationSelect) WHERE c.brand_id = ? AND c.slug = ?"
+    /// A single read's row also says whether the conversation has tags and data: a probe of each one's index in the
+    /// statement that reads the row costs less than a statement of its own, which most conversations, having
+    /// neither, would run for nothing. (A page reads the tags and data of all its rows in one statement each.)
+    private static let oneConversationSelect = """
+        \(conversationColumns),
+            EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id) AS has_tags,
+            EXISTS (SELECT 1 FROM conversation_data d WHERE d.conversation_id = c.id) AS has_data
+        \(conversationTables)
+        """
+    private static let conversationByID = "\(oneConversationSelect) WHERE c.id = ?"
+    private static let conversationBySlug = "\(oneConversationSelect) WHERE c.brand_id = ? AND c.slug = ?"
+
+    /// What ``oneConversationSelect`` reads.
+    private struct OneConversationRow {
+        let row: ConversationRow
+        let hasTags: Bool
+        let hasData: Bool
+
+        init(row: Row) throws {
+            self.row = try ConversationRow(row: row)
+            hasTags = try row.bool("has_tags")
+            hasData = try row.bool("has_data")
+        }
+    }
 
     /// A conversation row with the rest of its record.
-    private func load(row: ConversationRow?) throws -> ConversationRecord? {
-        guard let row else { return nil }
+    private func load(row one: OneConversationRow?) throws -> ConversationRecord? {
+        guard let one else { return nil }
+        let row = one.row
         return row.record(
             channel: try channel(id: row.channelID),
             author: try sender(contactID: row.authorContactID, staffID: row.authorStaffID),
-            assignee: try row.assigneeID.flatMap { try staff(id: $0) }, tags: try tags(conversationID: row.id),
-            data: try CustomDataRepository(connection: connection, owner: .conversation).load(row.id))
+            assignee: try row.assigneeID.flatMap { try staff(id: $0) },
+            tags: one.hasTags ? try tags(conversationID: row.id) : [],
+            data: one.hasData
+                ? try CustomDataRepository(connection: connection, owner: .conversation).load(row.id) : JSONObject())
     }
 
     /// Several conversations, in the order of `conversationIDs` (unknown ids left out), loaded in a fixed number of
