@@ -39,6 +39,18 @@ import Testing
         #expect(page["total_count"] as? Int == 0)
     }
 
+    @Test("stop frees the port: the next emulator starts on the same one and answers there")
+    func restartOnSamePort() async throws {
+        let first = try LocalEmulator.start()
+        let port = first.port
+        first.stop()
+        let second = try LocalEmulator.start(port: port)
+        defer { second.stop() }
+        let (status, _) = try await call(
+            "GET", "contacts", login: second.login, token: second.token, base: second.baseURL)
+        #expect(status == 200)
+    }
+
     @Test("tenants isolate parallel tests that share one emulator")
     func tenants() async throws {
         let emulator = try LocalEmulator.start(fixtures: Data(#"{"accounts": []}"#.utf8))
