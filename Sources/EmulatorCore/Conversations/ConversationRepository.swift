@@ -58,7 +58,7 @@ struct ConversationRepository {
     /// A conversation row with what one statement adds to it: the author's contact (through the author identity),
     /// and the first message's body and the newest regular message of each side, through the ids the row keeps
     /// (with the message count: set by ``insertMessage``, kept right by the schema's triggers when messages go or
-    /// change). The same columns serve a single read and a page.
+    /// change). The same columns serve a page and a single read (which adds two, ``oneConversationSelect``).
     private static let conversationSelect = "\(conversationColumns)\n\(conversationTables)"
     private static let conversationColumns = """
         SELECT c.id, c.brand_id, c.channel_id, c.slug, c.subject, c.status, c.author_staff_id, c.assignee_id,
