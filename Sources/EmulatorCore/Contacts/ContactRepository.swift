@@ -69,8 +69,9 @@ struct ContactRepository {
     private func completed(_ row: (contact: ContactRecord, hasData: Bool)?, _ withNotes: Bool, _ withData: Bool)
         throws -> ContactRecord?
     {
-        guard var contact = row?.contact else { return nil }
-        if withData, row?.hasData == true {
+        guard let row else { return nil }
+        var contact = row.contact
+        if withData, row.hasData {
             contact.data = try CustomDataRepository(connection: connection, owner: .contact).load(contact.id)
         }
         contact.identities = try identities(contactID: contact.id)
@@ -118,9 +119,8 @@ struct ContactRepository {
         "id, external_id, name, friendly_name, external_avatar_url, created_at, updated_at"
     // The SQL of the reads every contact shown runs, made once rather than per read.
     private static let contactByID = "SELECT \(contactColumns), \(hasDataColumn) FROM contacts c WHERE id = ?"
-    /// Whether the contact `c` has custom data: a probe of the data's index in the statement that reads the row
-    /// costs less than a statement of its own, which most contacts, having none, would run for nothing.
-    private static let hasDataColumn = "EXISTS (SELECT 1 FROM contact_data d WHERE d.contact_id = c.id) AS has_data"
+    /// Whether the contact `c` has custom data (read only when it has).
+    private static let hasDataColumn = CustomDataRepository.Owner.contact.hasDataColumn(ownerID: "c.id")
     private static let notesOfContact = """
         SELECT \(noteColumns) FROM notes n JOIN staff s ON s.id = n.creator_id
         WHERE n.contact_id = ? ORDER BY n.created_at, n.id

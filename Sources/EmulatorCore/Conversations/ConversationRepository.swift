@@ -152,7 +152,7 @@ struct ConversationRepository {
     private static let oneConversationSelect = """
         \(conversationColumns),
             EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id) AS has_tags,
-            EXISTS (SELECT 1 FROM conversation_data d WHERE d.conversation_id = c.id) AS has_data
+            \(CustomDataRepository.Owner.conversation.hasDataColumn(ownerID: "c.id"))
         \(conversationTables)
         """
     private static let conversationByID = "\(oneConversationSelect) WHERE c.id = ?"

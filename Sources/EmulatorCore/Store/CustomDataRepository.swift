@@ -19,6 +19,14 @@ struct CustomDataRepository {
             }
         }
 
+        /// A result column, `has_data`, saying whether the owner whose id is `ownerID` (an SQL expression of the
+        /// statement it goes in, e.g. `c.id`) has any data: a probe of the `(owner, key)` index in the statement that
+        /// reads the owner's row costs less than a statement of its own, which most owners, having none, would run
+        /// for nothing.
+        func hasDataColumn(ownerID: String) -> String {
+            "EXISTS (SELECT 1 FROM \(table) d WHERE d.\(column) = \(ownerID)) AS has_data"
+        }
+
         private static let contactLoadSQL = Owner.contact.makeLoadSQL()
         private static let conversationLoadSQL = Owner.conversation.makeLoadSQL()
 
