@@ -432,10 +432,8 @@ private let migrations = [
 
     @Test("no reader keeps a snapshot older than the last write: a checkpoint copies the whole log")
     func readersGiveUpOldSnapshots() throws {
-        let path = scratchDatabasePath("sqlite")
-        defer { removeDatabaseFiles(at: path) }
-        let database = try Database(path: path, migrations: migrations)
-        defer { database.close() }
+        let (database, path) = try scratchDatabase("sqlite", migrations: migrations)
+        defer { discard(database, at: path) }
         let outsider = try Connection.open(path: path, migrations: [])
         /// A passive checkpoint from a connection of its own: whether it copied every frame of the log. It copies
         /// none past the oldest snapshot a reader holds.
@@ -466,10 +464,8 @@ private let migrations = [
 
     @Test("a row another connection writes into the file is seen by the next read, though a reader keeps its snapshot")
     func writesOfOthersSeen() throws {
-        let path = scratchDatabasePath("sqlite")
-        defer { removeDatabaseFiles(at: path) }
-        let database = try Database(path: path, migrations: migrations)
-        defer { database.close() }
+        let (database, path) = try scratchDatabase("sqlite", migrations: migrations)
+        defer { discard(database, at: path) }
         let count = { try database.read { try $0.queryOne("SELECT count(*) FROM items") { $0.int(0) } } }
         #expect(try count() == 0)
         let outsider = try Connection.open(path: path, migrations: [])
