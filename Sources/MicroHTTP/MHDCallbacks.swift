@@ -170,8 +170,9 @@ enum MHDCallbacks {
         let parked = ParkedConnection(pointer: connection)
         if let deferral = response.deferral {
             state.phase = .parked(deferral.respond)
-            MHD_suspend_connection(connection)
-            server.parked.park(parked, milliseconds: deferral.milliseconds)
+            guard server.parked.park(parked, milliseconds: deferral.milliseconds) else {
+                return deliver(deferral.respond(), server, state, connection, bodyComplete: true)
+            }
         } else if let handOver = response.handOver {
             guard server.parked.admitHandOver() else {
                 return deliver(HandedOverResponse.waitingFor(handOver), server, state, connection, bodyComplete: true)

@@ -13,10 +13,10 @@ struct ParkedConnection: @unchecked Sendable {
 ///
 /// A parked connection holds no worker thread, so a slow answer (a latency fault, a write queued behind others) never
 /// delays other connections. libmicrohttpd forbids stopping a daemon with suspended connections, so a stop resumes
-/// the timed ones all at once (``resumeAll()``) and later timed parks resume immediately: while stopping, deferred
-/// responses are sent without their wait. A handed-over response cannot be sent before it is made: the stop waits
-/// for those parked before it began (``waitForHandOvers()``), and from then on a worker waits for its hand-over itself
-/// rather than parking the connection.
+/// the timed ones all at once (``resumeAll()``) and a deferred response asked for after that is made at once, without
+/// parking: while stopping, deferred responses are sent without their wait. A handed-over response cannot be sent
+/// before it is made: the stop waits for those parked before it began (``waitForHandOvers()``), and from then on a
+/// worker waits for its hand-over itself rather than parking the connection.
 /// https://www.gnu.org/software/libmicrohttpd/manual/html_node/microhttpd_002dflow.html
 final class ParkedConnections: Sendable {
     private struct State {
@@ -32,21 +32,24 @@ final class ParkedConnections: Sendable {
     /// one call into libmicrohttpd.
     private let timers = DispatchQueue(label: "microhttp.parked-connections")
 
-    /// Registers a connection the caller has just suspended and resumes it after `milliseconds`.
-    func park(_ connection: ParkedConnection, milliseconds: Int) {
+    /// Suspends the connection (call from its access handler) and resumes it after `milliseconds`, unless the server
+    /// is stopping: then it returns false and leaves the connection as it is, for the caller to answer at once. A
+    /// connection suspended and resumed while libmicrohttpd stops its threads is never served again: its answer was
+    /// lost and its client left waiting until its own timeout. The suspension happens under the lock `resumeAll`
+    /// takes, so every connection is either suspended before the stop collects it or not suspended at all.
+    func park(_ connection: ParkedConnection, milliseconds: Int) -> Bool {
         let ticket = state.withLock { state -> UInt64? in
             guard !state.stopping else { return nil }
+            MHD_suspend_connection(connection.pointer)
             state.nextTicket += 1
             state.connections[state.nextTicket] = connection
             return state.nextTicket
         }
-        guard let ticket else {
-            MHD_resume_connection(connection.pointer)
-            return
-        }
+        guard let ticket else { return false }
         timers.asyncAfter(deadline: .now() + .milliseconds(max(0, milliseconds))) { [self] in
             resume(ticket)
         }
+        return true
     }
 
     /// Counts a connection about to be parked for a hand-over, unless the server is stopping: then it returns false

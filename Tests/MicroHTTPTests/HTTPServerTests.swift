@@ -148,7 +148,7 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
             try sendRaw(port: port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         }
         // Stop only once the handler is running, so the request is truly in flight.
-        await Task.detached { started.wait() }.value
+        try await handlerStarted(started)
         server.stop()
         let reply = try await inFlight.value
         #expect(reply.hasSuffix("slow"))
@@ -198,7 +198,7 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         let inFlight = Task.detached {
             try sendRaw(port: port, "GET /later HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         }
-        await Task.detached { started.wait() }.value
+        try await handlerStarted(started)
         server.stop()
         #expect(try await inFlight.value.hasSuffix("made elsewhere"))
     }
@@ -208,12 +208,18 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         arguments: ["deferred", "handed over"])
     func laterDuringStop(kind: String) async throws {
         // libmicrohttpd aborts the process when stopped with a suspended connection.
-        let (started, made) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        let (started, stopping, made) = (
+            DispatchSemaphore(value: 0), DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)
+        )
         let server = try HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, threadCount: 1),
             handler: { _ in
                 started.signal()
-                usleep(300_000)  // The stop begins meanwhile.
+                // The stop begins meanwhile: the handler returns only after the stop was called (signalled just
+                // before the call, so a busy machine's slow start of the stopping task cannot reorder them), plus
+                // time for the stop's first steps.
+                _ = stopping.wait(timeout: .now() + 10)
+                usleep(200_000)
                 let answer = { @Sendable in
                     made.signal()
                     return HTTPResponse(status: 201, body: Array("made later".utf8))
@@ -227,8 +233,11 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
         let inFlight = Task.detached {
             try? sendRaw(port: port, "GET /later HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         }
-        await Task.detached { started.wait() }.value
-        await Task.detached { server.stop(gracePeriodMilliseconds: 0) }.value
+        try await handlerStarted(started)
+        await Task.detached {
+            stopping.signal()
+            server.stop(gracePeriodMilliseconds: 0)
+        }.value
         #expect(made.wait(timeout: .now()) == .success, "the stop returned after the worker had its answer")
         _ = await inFlight.value  // Without a grace period the answer may not be sent.
     }
@@ -284,6 +293,13 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
 }
 
 /// Writes a request on a fresh connection and returns everything the server sent until it closed.
+/// Waits until a handler signals that it runs. A request that never reached it (a connection the process had no file
+/// descriptor for, say) fails the test within seconds instead of hanging the whole run.
+private func handlerStarted(_ started: DispatchSemaphore) async throws {
+    let result = await Task.detached { started.wait(timeout: .now() + 10) }.value
+    try #require(result == .success, "the handler never ran")
+}
+
 private func sendRaw(port: Int, _ request: String) throws -> String {
     let reply = try RawHTTP.send(port: port, request, timeoutSeconds: 5)
     guard reply.status != 0 else { throw POSIXError(.ECONNREFUSED) }
