@@ -292,7 +292,6 @@ private func fetch(_ server: HTTPServer, _ path: String, method: String = "GET",
     }
 }
 
-/// Writes a request on a fresh connection and returns everything the server sent until it closed.
 /// Waits until a handler signals that it runs. A request that never reached it (a connection the process had no file
 /// descriptor for, say) fails the test within seconds instead of hanging the whole run.
 private func handlerStarted(_ started: DispatchSemaphore) async throws {
@@ -300,6 +299,7 @@ private func handlerStarted(_ started: DispatchSemaphore) async throws {
     try #require(result == .success, "the handler never ran")
 }
 
+/// Writes a request on a fresh connection and returns everything the server sent until it closed.
 private func sendRaw(port: Int, _ request: String) throws -> String {
     let reply = try RawHTTP.send(port: port, request, timeoutSeconds: 5)
     guard reply.status != 0 else { throw POSIXError(.ECONNREFUSED) }
