@@ -33,10 +33,10 @@ final class ParkedConnections: Sendable {
     private let timers = DispatchQueue(label: "microhttp.parked-connections")
 
     /// Suspends the connection (call from its access handler) and resumes it after `milliseconds`, unless the server
-    /// is stopping: then it returns false and leaves the connection as it is, for the caller to answer at once. A
-    /// connection suspended and resumed while libmicrohttpd stops its threads is never served again: its answer was
-    /// lost and its client left waiting until its own timeout. The suspension happens under the lock `resumeAll`
-    /// takes, so every connection is either suspended before the stop collects it or not suspended at all.
+    /// is stopping: then it returns false and leaves the connection as it is, for the caller to answer at once (a
+    /// connection suspended and resumed while libmicrohttpd stops its threads is never served again, and its answer
+    /// is never made). The suspension happens under the lock `resumeAll` takes, so every connection is either
+    /// suspended before the stop collects it or not suspended at all.
     func park(_ connection: ParkedConnection, milliseconds: Int) -> Bool {
         let ticket = state.withLock { state -> UInt64? in
             guard !state.stopping else { return nil }
