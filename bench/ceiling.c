@@ -21,10 +21,12 @@
  *   GET  /page/conversations?page=N   GET /conversations?page=N     (not archived, newest first)
  *   GET  /page/messages?page=N        GET /messages?page=N          (the brand's, newest first)
  *
- * and one contact, one contact insert and one identity move, with the emulator's own statements and its answer
- * written by hand (bench/ceiling_contact.c, bench/ceiling_create.c, bench/ceiling_move.c; the writes go to that copy):
+ * and one contact, one conversation, one contact insert and one identity move, with the emulator's own statements
+ * and its answer written by hand (bench/ceiling_contact.c, bench/ceiling_conversation.c, bench/ceiling_create.c,
+ * bench/ceiling_move.c; the writes go to that copy):
  *
  *   GET  /contact?email=c42@example.com   GET /contacts/c42@example.com
+ *   GET  /conversation?slug=year-42       GET /conversations/year-42
  *   POST /create?email=n1@example.com     POST /contacts (name New, email n1@example.com)
  *   POST /move?to=mover-a@example.com     POST /contacts/mover-a@example.com/identities (moving@example.com)
  *
@@ -144,6 +146,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
     }
     if (strcmp(method, "GET") == 0 && strncmp(url, "/page/", 6) == 0) return answer_page(connection, url + 6);
     if (strcmp(method, "GET") == 0 && strcmp(url, "/contact") == 0) return answer_contact(connection);
+    if (strcmp(method, "GET") == 0 && strcmp(url, "/conversation") == 0) return answer_conversation(connection);
     if (strcmp(method, "POST") == 0 && strcmp(url, "/move") == 0) return answer_move(connection);
     if (strcmp(method, "POST") == 0 && strcmp(url, "/create") == 0) return answer_create(connection);
     return respond(connection, 404, "{\"error\":\"Not Found\"}", 21);

@@ -17,6 +17,10 @@ enum MHD_Result answer_page(struct MHD_Connection *connection, const char *name)
 /* Answers GET /contact?email=E: the emulator's GET /contacts/{E}, its statements run in C (bench/ceiling_contact.c). */
 enum MHD_Result answer_contact(struct MHD_Connection *connection);
 
+/* Answers GET /conversation?slug=S: the emulator's GET /conversations/{S}, its statements run in C
+ * (bench/ceiling_conversation.c). */
+enum MHD_Result answer_conversation(struct MHD_Connection *connection);
+
 /* Answers POST /create?email=E: the emulator's POST /contacts with the name New and the email E, its statements run
  * in C (bench/ceiling_create.c). */
 enum MHD_Result answer_create(struct MHD_Connection *connection);
@@ -28,6 +32,10 @@ enum MHD_Result answer_move(struct MHD_Connection *connection);
 /* Prepares count statements, persistent, on a connection; 0 (the error printed) when one fails
  * (bench/ceiling_shared.c, as what follows). */
 int prepare_all(sqlite3 *connection, const char *const *sql, sqlite3_stmt **statements, int count);
+
+/* This thread's read-only connection to the emulator's database copy, mapping the file as the emulator's readers do
+ * (opened on first use); NULL when it cannot be opened. */
+sqlite3 *thread_reader(void);
 
 /* Runs a statement that yields no row; 0 when it fails. */
 int run(sqlite3_stmt *statement);
@@ -46,6 +54,19 @@ void put_literal(struct text *out, const char *literal);
 
 /* Appends a JSON string, escaped as the emulator escapes (control characters as \u00XX), or null. */
 void put_string(struct text *out, const unsigned char *value);
+
+/* Appends milliseconds since 1970 as the emulator writes them: "2026-11-26T00:00:00.000Z" (quoted). */
+void put_time(struct text *out, sqlite3_int64 milliseconds);
+
+/* Appends an integer. */
+void put_int(struct text *out, sqlite3_int64 value);
+
+/* Appends a member's key (with what comes before it, as `,"name":`) and its value. */
+void field_string(struct text *out, const char *key, const unsigned char *value);
+void field_time(struct text *out, const char *key, sqlite3_int64 milliseconds);
+
+/* Whether a text is absent or white space only (ASCII white space here; the emulator also counts Unicode's). */
+int blank(const unsigned char *text);
 
 /* One kind of write: its statements (prepared on the writer on first use), the query argument it takes, and what it
  * does in the transaction, which answers the HTTP status (anything but 200 rolls back): 200 with the answer it wrote,

@@ -22,16 +22,12 @@ static const char *const sql[STATEMENT_COUNT] = {
     "COMMIT",
 };
 
-static __thread sqlite3 *reader;
 static __thread sqlite3_stmt *statements[STATEMENT_COUNT];
 
 static int prepare_reader(void) {
-    if (reader != NULL) return 1;
-    if (sqlite3_open_v2(pages_database, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_busy_timeout(reader, 5000);
-    sqlite3_exec(reader, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
-    return prepare_all(reader, sql, statements, STATEMENT_COUNT);
+    if (statements[0] != NULL) return 1;
+    sqlite3 *reader = thread_reader();
+    return reader != NULL && prepare_all(reader, sql, statements, STATEMENT_COUNT);
 }
 
 enum MHD_Result answer_contact(struct MHD_Connection *connection) {

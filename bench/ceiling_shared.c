@@ -1,6 +1,6 @@
 /* What the ceiling's requests that run the emulator's own statements share (bench/ceiling_contact.c,
- * bench/ceiling_move.c, bench/ceiling_create.c): preparing those statements, the writer and its transactions, and
- * writing the answer by hand. */
+ * bench/ceiling_conversation.c, bench/ceiling_move.c, bench/ceiling_create.c): the readers, preparing those
+ * statements, the writer and its transactions, and writing the answer by hand. */
 #include "ceiling.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +31,20 @@ sqlite3_int64 now_milliseconds(void) {
     struct timespec clock;
     clock_gettime(CLOCK_REALTIME, &clock);
     return (sqlite3_int64) clock.tv_sec * 1000 + clock.tv_nsec / 1000000;
+}
+
+static __thread sqlite3 *reader;
+
+sqlite3 *thread_reader(void) {
+    if (reader != NULL) return reader;
+    if (sqlite3_open_v2(pages_database, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        sqlite3_close(reader);
+        reader = NULL;
+        return NULL;
+    }
+    sqlite3_busy_timeout(reader, 5000);
+    sqlite3_exec(reader, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
+    return reader;
 }
 
 /* The one writer of the emulator's database copy, as the emulator has one: opened on the first write. */
@@ -111,8 +125,7 @@ void put_string(struct text *out, const unsigned char *value) {
     put(out, "\"", 1);
 }
 
-/* Milliseconds since 1970 as the emulator writes them: "2026-11-26T00:00:00.000Z". */
-static void put_time(struct text *out, sqlite3_int64 milliseconds) {
+void put_time(struct text *out, sqlite3_int64 milliseconds) {
     time_t seconds = (time_t) (milliseconds / 1000);
     struct tm parts;
     gmtime_r(&seconds, &parts);
@@ -123,18 +136,17 @@ static void put_time(struct text *out, sqlite3_int64 milliseconds) {
     put(out, written, (size_t) length);
 }
 
-static void put_int(struct text *out, sqlite3_int64 value) {
+void put_int(struct text *out, sqlite3_int64 value) {
     char written[24];
     put(out, written, (size_t) snprintf(written, sizeof written, "%lld", (long long) value));
 }
 
-/* A member's key (with what comes before it) and its value. */
-static void field_string(struct text *out, const char *key, const unsigned char *value) {
+void field_string(struct text *out, const char *key, const unsigned char *value) {
     put_literal(out, key);
     put_string(out, value);
 }
 
-static void field_time(struct text *out, const char *key, sqlite3_int64 milliseconds) {
+void field_time(struct text *out, const char *key, sqlite3_int64 milliseconds) {
     put_literal(out, key);
     put_time(out, milliseconds);
 }
@@ -146,8 +158,7 @@ static int by_position(const void *left, const void *right) {
     return (a > b) - (a < b);
 }
 
-/* Whether a text is absent or white space only (ASCII white space here; the emulator also counts Unicode's). */
-static int blank(const unsigned char *text) {
+int blank(const unsigned char *text) {
     if (text == NULL) return 1;
     for (; *text; text++) {
         if (*text != ' ' && (*text < '\t' || *text > '\r')) return 0;
