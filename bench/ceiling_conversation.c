@@ -148,7 +148,7 @@ static int write_contact_author(struct text *out, sqlite3_int64 id, sqlite3_stmt
     return 1;
 }
 
-/* The author object of a staff user. */
+/* The author object of a staff user, read each time (the emulator keeps it; the seeded conversations have none). */
 static void write_staff_author(struct text *out, sqlite3_int64 id, sqlite3_stmt *user) {
     const unsigned char *name = sqlite3_column_text(user, 0), *email = sqlite3_column_text(user, 1);
     put_literal(out, "{\"id\":");
