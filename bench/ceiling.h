@@ -68,6 +68,24 @@ void field_time(struct text *out, const char *key, sqlite3_int64 milliseconds);
 /* Whether a text is absent or white space only (ASCII white space here; the emulator also counts Unicode's). */
 int blank(const unsigned char *text);
 
+/* The identity types a contact shows, in the order it shows them: the first identifier of each, by position. */
+enum { SHOWN_IDENTITY_TYPES = 5 };
+extern const char *const shown_identity_types[SHOWN_IDENTITY_TYPES];
+
+/* Reads the first identifier of each shown type (NULL when the contact has none; the rest are copies) from
+ * identities (type, identifier by position), bound here to the contact's id. */
+void read_shown_identities(char *first[SHOWN_IDENTITY_TYPES], sqlite3_stmt *identities, sqlite3_int64 id);
+
+/* Appends `,"email":…,"mobile":…` and the rest, in that order. */
+void put_shown_identities(struct text *out, char *const first[SHOWN_IDENTITY_TYPES]);
+
+/* Frees what read_shown_identities copied. */
+void free_shown_identities(char *first[SHOWN_IDENTITY_TYPES]);
+
+/* A contact's display name: the first of its friendly name, name, email and mobile that is not blank, or NULL. */
+const unsigned char *display_name(const unsigned char *friendly, const unsigned char *name,
+                                  char *const first[SHOWN_IDENTITY_TYPES]);
+
 /* One kind of write: its statements (prepared on the writer on first use), the query argument it takes, and what it
  * does in the transaction, which answers the HTTP status (anything but 200 rolls back): 200 with the answer it wrote,
  * refusal_status with the body refusal, or 500. */

@@ -11,7 +11,6 @@
  */
 #include "ceiling.h"
 #include <sqlite3.h>
-#include <stdio.h>
 #include <string.h>
 
 enum { BEGIN, CONVERSATION, AUTHOR, IDENTITIES, CHANNEL, STAFF, BRAND, COMMIT, STATEMENT_COUNT };
@@ -113,37 +112,16 @@ static void write_summary(struct text *out, sqlite3_stmt *row, int body, int at)
 /* The author object of a contact: its row is current in author. 0 when it has data (not written here). */
 static int write_contact_author(struct text *out, sqlite3_int64 id, sqlite3_stmt *author, sqlite3_stmt *identities) {
     if (sqlite3_column_int(author, 7)) return 0;
-    static const char *const types[] = {"email", "mobile", "twitter", "instagram", "facebook"};
-    char first[5][512];
-    const unsigned char *shown_first[5] = {NULL};
-    sqlite3_bind_int64(identities, 1, id);
-    while (sqlite3_step(identities) == SQLITE_ROW) {
-        const char *type = (const char *) sqlite3_column_text(identities, 0);
-        for (int index = 0; index < 5; index++) {
-            if (shown_first[index] == NULL && strcmp(type, types[index]) == 0) {
-                snprintf(first[index], sizeof first[index], "%s", sqlite3_column_text(identities, 1));
-                shown_first[index] = (const unsigned char *) first[index];
-            }
-        }
-    }
-    sqlite3_reset(identities);
+    char *first[SHOWN_IDENTITY_TYPES];
+    read_shown_identities(first, identities, id);
     const unsigned char *name = sqlite3_column_text(author, 2), *friendly = sqlite3_column_text(author, 3);
     put_literal(out, "{\"id\":");
     put_int(out, id);
     field_string(out, ",\"name\":", name);
-    for (int index = 0; index < 5; index++) {
-        put_literal(out, ",\"");
-        put_literal(out, types[index]);
-        field_string(out, "\":", shown_first[index]);
-    }
+    put_shown_identities(out, first);
     field_string(out, ",\"friendly_name\":", friendly);
-    /* The first of these that is not blank. */
-    const unsigned char *shown[] = {friendly, name, shown_first[0], shown_first[1]};
-    const unsigned char *display = NULL;
-    for (int index = 0; index < 4 && display == NULL; index++) {
-        if (!blank(shown[index])) display = shown[index];
-    }
-    field_string(out, ",\"display_name\":", display);
+    field_string(out, ",\"display_name\":", display_name(friendly, name, first));
+    free_shown_identities(first);
     put_literal(out, ",\"data\":{}}");
     return 1;
 }

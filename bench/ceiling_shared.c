@@ -166,39 +166,56 @@ int blank(const unsigned char *text) {
     return 1;
 }
 
-void write_contact(struct text *out, sqlite3_int64 id, sqlite3_stmt *contact, sqlite3_stmt *identities,
-                   sqlite3_stmt *data, sqlite3_stmt *notes) {
-    /* The first identity of each shown type, by position. */
-    static const char *const types[] = {"email", "mobile", "twitter", "instagram", "facebook"};
-    char *first[5] = {NULL};
+const char *const shown_identity_types[SHOWN_IDENTITY_TYPES] = {"email", "mobile", "twitter", "instagram",
+                                                                 "facebook"};
+
+void read_shown_identities(char *first[SHOWN_IDENTITY_TYPES], sqlite3_stmt *identities, sqlite3_int64 id) {
+    for (int index = 0; index < SHOWN_IDENTITY_TYPES; index++) first[index] = NULL;
     sqlite3_bind_int64(identities, 1, id);
     while (sqlite3_step(identities) == SQLITE_ROW) {
         const char *type = (const char *) sqlite3_column_text(identities, 0);
-        for (int index = 0; index < 5; index++) {
-            if (first[index] == NULL && strcmp(type, types[index]) == 0)
+        for (int index = 0; index < SHOWN_IDENTITY_TYPES; index++) {
+            if (first[index] == NULL && strcmp(type, shown_identity_types[index]) == 0)
                 first[index] = strdup((const char *) sqlite3_column_text(identities, 1));
         }
     }
     sqlite3_reset(identities);
+}
+
+void put_shown_identities(struct text *out, char *const first[SHOWN_IDENTITY_TYPES]) {
+    for (int index = 0; index < SHOWN_IDENTITY_TYPES; index++) {
+        put_literal(out, ",\"");
+        put_literal(out, shown_identity_types[index]);
+        field_string(out, "\":", (const unsigned char *) first[index]);
+    }
+}
+
+void free_shown_identities(char *first[SHOWN_IDENTITY_TYPES]) {
+    for (int index = 0; index < SHOWN_IDENTITY_TYPES; index++) free(first[index]);
+}
+
+const unsigned char *display_name(const unsigned char *friendly, const unsigned char *name,
+                                  char *const first[SHOWN_IDENTITY_TYPES]) {
+    const unsigned char *shown[] = {friendly, name, (const unsigned char *) first[0], (const unsigned char *) first[1]};
+    for (int index = 0; index < 4; index++) {
+        if (!blank(shown[index])) return shown[index];
+    }
+    return NULL;
+}
+
+void write_contact(struct text *out, sqlite3_int64 id, sqlite3_stmt *contact, sqlite3_stmt *identities,
+                   sqlite3_stmt *data, sqlite3_stmt *notes) {
+    char *first[SHOWN_IDENTITY_TYPES];
+    read_shown_identities(first, identities, id);
     const unsigned char *name = sqlite3_column_text(contact, 2), *friendly = sqlite3_column_text(contact, 3);
     field_string(out, "{\"id\":", sqlite3_column_text(contact, 1));
     put_literal(out, ",\"_id\":");
     put_int(out, id);
     field_string(out, ",\"name\":", name);
     field_string(out, ",\"friendly_name\":", friendly);
-    /* The first of these that is not blank. */
-    const unsigned char *shown[] = {friendly, name, (const unsigned char *) first[0], (const unsigned char *) first[1]};
-    const unsigned char *display = NULL;
-    for (int index = 0; index < 4 && display == NULL; index++) {
-        if (!blank(shown[index])) display = shown[index];
-    }
-    field_string(out, ",\"display_name\":", display);
-    for (int index = 0; index < 5; index++) {
-        put_literal(out, ",\"");
-        put_literal(out, types[index]);
-        field_string(out, "\":", (const unsigned char *) first[index]);
-        free(first[index]);
-    }
+    field_string(out, ",\"display_name\":", display_name(friendly, name, first));
+    put_shown_identities(out, first);
+    free_shown_identities(first);
     field_string(out, ",\"external_avatar_url\":", sqlite3_column_text(contact, 4));
     /* Data in the order its keys were first set, values as stored (JSON). */
     struct datum members[64];
